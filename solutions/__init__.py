@@ -1,0 +1,67 @@
+"""Reference implementation of every component of the course (NCHW, float32 and float64).
+
+Everything is importable from here: ``from solutions import conv2d``. One module per chapter,
+with the chapter's slug: convolution, channels, dilation, separable, activations, pooling,
+fully_connected, backprop, architectures. Layouts and defaults follow
+``torch.nn.functional``, so PyTorch is a drop-in test oracle.
+"""
+
+from solutions.activations import (
+    elu,
+    elu_backward,
+    leaky_relu,
+    leaky_relu_backward,
+    log_softmax,
+    log_softmax_backward,
+    maxout,
+    maxout_backward,
+    prelu,
+    prelu_backward,
+    relu,
+    relu_backward,
+    sigmoid,
+    sigmoid_backward,
+    softmax,
+    softmax_backward,
+    tanh,
+    tanh_backward,
+)
+from solutions.architectures import (
+    AdaptiveAvgPool2d,
+    AvgPool2d,
+    BatchNorm2d,
+    Conv2d,
+    Dropout,
+    Flatten,
+    Layer,
+    Linear,
+    MaxPool2d,
+    ReLU,
+    ResidualBlock,
+    Sequential,
+    Sigmoid,
+    Tanh,
+    alexnet,
+    count_parameters,
+    lenet5,
+    lenet5_forward,
+    residual_block,
+    resnet18,
+    summary,
+    vgg16,
+)
+from solutions.backprop import conv2d_backward, gradient_check, numerical_gradient, relative_error
+from solutions.channels import ConvCost, conv1x1, conv2d, conv2d_cost
+from solutions.convolution import conv_output_size, convolve2d, corr2d, pad2d
+from solutions.dilation import dilate_kernel, effective_kernel_size, receptive_field
+from solutions.fully_connected import (
+    flatten,
+    linear,
+    linear_backward,
+    mse_loss,
+    softmax_cross_entropy,
+)
+from solutions.pooling import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
+from solutions.separable import depthwise_conv2d, pointwise_conv2d, separable_conv2d
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,768 @@
+"""Chapter 9, classic architectures: layers with one contract, and LeNet-5 to ResNet-18.
+
+The contract (as CS231n's layers, in object form):
+
+- ``forward(x)`` computes the output and caches what backward needs;
+- ``backward(dout)`` returns dx and stores every parameter's gradient;
+- ``params()`` / ``grads()`` return dicts of arrays with the same keys, named like PyTorch's
+  ``state_dict`` (``"0.weight"``, ``"layer1.0.conv1.weight"``), so weights load across;
+- ``param_shapes()`` gives the shapes without allocating anything, so
+  ``count_parameters(vgg16())`` costs nothing; weights are allocated on ``initialize`` (or the
+  first ``params()``/``forward``).
+- ``output_shape(input_shape)`` propagates (N, C, H, W) without computing; ``summary`` prints
+  it per layer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from solutions import activations as act
+from solutions._validate import IntOrPair, as_pair, check_int
+from solutions.backprop import conv2d_backward
+from solutions.channels import Padding, conv2d, conv_geometry
+from solutions.fully_connected import flatten, linear, linear_backward
+from solutions.pooling import (
+    avg_pool2d,
+    avg_pool2d_backward,
+    max_pool2d,
+    max_pool2d_backward,
+    pool_geometry,
+)
+
+Shape = tuple[int, ...]
+
+
+class Layer:
+    """Base class: a layer without parameters that passes shapes through unchanged."""
+
+    def __init__(self) -> None:
+        self.training = True
+        self._params: dict[str, np.ndarray] | None = None
+        self._grads: dict[str, np.ndarray] = {}
+        self._cache: object = None
+
+    # -- parameters -------------------------------------------------------------------------
+    def own_param_shapes(self) -> dict[str, Shape]:
+        """Shapes of this layer's own parameters (not its children's)."""
+        return {}
+
+    def children(self) -> list[tuple[str, Layer]]:
+        """Named sub-layers, in forward order."""
+        return []
+
+    def param_shapes(self) -> dict[str, Shape]:
+        """Shapes of every parameter, children's included, without allocating."""
+        shapes = dict(self.own_param_shapes())
+        for prefix, child in self.children():
+            shapes.update({f"{prefix}.{k}": v for k, v in child.param_shapes().items()})
+        return shapes
+
+    def _init_own(self, rng: np.random.Generator, dtype: type, init: str) -> dict[str, np.ndarray]:
+        return {}
+
+    def initialize(
+        self, seed: int | np.random.Generator = 0, dtype: type = np.float64, init: str = "he"
+    ) -> Layer:
+        """Allocate all parameters: ``"he"`` (normal, std sqrt(2/fan_in)) or ``"xavier"``
+        (normal, std sqrt(2/(fan_in + fan_out))) for weights, zeros for biases."""
+        if init not in ("he", "xavier"):
+            raise ValueError(f'init must be "he" or "xavier", got {init!r}')
+        rng = np.random.default_rng(seed)
+        self._params = self._init_own(rng, np.dtype(dtype).type, init)
+        self._grads = {k: np.zeros_like(v) for k, v in self._params.items()}
+        for _, child in self.children():
+            child.initialize(rng, dtype, init)
+        return self
+
+    def _own_params(self) -> dict[str, np.ndarray]:
+        if self._params is None:
+            self.initialize()
+        return self._params
+
+    def params(self) -> dict[str, np.ndarray]:
+        """Every parameter array (the live arrays: updating them in place updates the layer)."""
+        out = dict(self._own_params())
+        for prefix, child in self.children():
+            out.update({f"{prefix}.{k}": v for k, v in child.params().items()})
+        return out
+
+    def grads(self) -> dict[str, np.ndarray]:
+        """Gradients from the last backward, same keys and shapes as ``params()``."""
+        self._own_params()
+        out = dict(self._grads)
+        for prefix, child in self.children():
+            out.update({f"{prefix}.{k}": v for k, v in child.grads().items()})
+        return out
+
+    def load_params(self, values: dict[str, np.ndarray]) -> None:
+        """Copy arrays into the parameters (keys and shapes must match exactly)."""
+        mine = self.params()
+        if set(values) != set(mine):
+            missing, extra = set(mine) - set(values), set(values) - set(mine)
+            raise ValueError(
+                f"parameter names differ: missing {sorted(missing)}, extra {sorted(extra)}"
+            )
+        for k, v in values.items():
+            v = np.asarray(v)
+            if v.shape != mine[k].shape:
+                raise ValueError(f"{k}: expected shape {mine[k].shape}, got {v.shape}")
+            mine[k][...] = v
+
+    def train(self, mode: bool = True) -> Layer:
+        """Training mode (batch statistics, dropout on); ``eval()`` switches both off."""
+        self.training = mode
+        for _, child in self.children():
+            child.train(mode)
+        return self
+
+    def eval(self) -> Layer:
+        return self.train(False)
+
+    # -- computation ------------------------------------------------------------------------
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return x
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        return dout
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        return tuple(input_shape)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.forward(x)
+
+    def _saved(self):
+        if self._cache is None:
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        return self._cache
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+def _weight(rng, shape, fan_in, fan_out, dtype, init):
+    std = math.sqrt(2.0 / fan_in) if init == "he" else math.sqrt(2.0 / (fan_in + fan_out))
+    return (rng.standard_normal(shape) * std).astype(dtype)
+
+
+class Conv2d(Layer):
+    """2-D convolution layer; x (N, C_in, H, W) -> (N, C_out, H_out, W_out)."""
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: IntOrPair,
+        stride: IntOrPair = 1,
+        padding: Padding = 0,
+        dilation: IntOrPair = 1,
+        groups: int = 1,
+        bias: bool = True,
+    ) -> None:
+        super().__init__()
+        self.in_channels = check_int(in_channels, "in_channels", 1)
+        self.out_channels = check_int(out_channels, "out_channels", 1)
+        self.kernel_size = as_pair(kernel_size, "kernel_size", 1)
+        self.stride, self.padding, self.dilation = stride, padding, dilation
+        self.groups = check_int(groups, "groups", 1)
+        self.bias = bias
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(f"groups={groups} must divide {in_channels} and {out_channels}")
+
+    def own_param_shapes(self) -> dict[str, Shape]:
+        shapes = {"weight": (self.out_channels, self.in_channels // self.groups, *self.kernel_size)}
+        if self.bias:
+            shapes["bias"] = (self.out_channels,)
+        return shapes
+
+    def _init_own(self, rng, dtype, init):
+        k, cg, kh, kw = self.own_param_shapes()["weight"]
+        p = {
+            "weight": _weight(
+                rng, (k, cg, kh, kw), cg * kh * kw, k // self.groups * kh * kw, dtype, init
+            )
+        }
+        if self.bias:
+            p["bias"] = np.zeros(k, dtype)
+        return p
+
+    def _hyper(self):
+        return dict(
+            stride=self.stride, padding=self.padding, dilation=self.dilation, groups=self.groups
+        )
+
+    def forward(self, x):
+        p = self._own_params()
+        self._cache = x
+        return conv2d(x, p["weight"], p.get("bias"), **self._hyper())
+
+    def backward(self, dout):
+        x = self._saved()
+        dx, dw, db = conv2d_backward(dout, x, self._params["weight"], **self._hyper())
+        self._grads["weight"] = dw
+        if self.bias:
+            self._grads["bias"] = db
+        return dx
+
+    def output_shape(self, input_shape):
+        g = conv_geometry(tuple(input_shape), self.own_param_shapes()["weight"], **self._hyper())
+        return (g.batch, g.out_channels, g.ho, g.wo)
+
+    def __repr__(self):
+        return (
+            f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}, padding={self.padding})"
+        )
+
+
+class Linear(Layer):
+    """Fully connected layer; x (N, in_features) -> (N, out_features), w (out, in)."""
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
+        super().__init__()
+        self.in_features = check_int(in_features, "in_features", 1)
+        self.out_features = check_int(out_features, "out_features", 1)
+        self.bias = bias
+
+    def own_param_shapes(self):
+        shapes = {"weight": (self.out_features, self.in_features)}
+        if self.bias:
+            shapes["bias"] = (self.out_features,)
+        return shapes
+
+    def _init_own(self, rng, dtype, init):
+        shape = (self.out_features, self.in_features)
+        p = {"weight": _weight(rng, shape, self.in_features, self.out_features, dtype, init)}
+        if self.bias:
+            p["bias"] = np.zeros(self.out_features, dtype)
+        return p
+
+    def forward(self, x):
+        p = self._own_params()
+        self._cache = x
+        return linear(x, p["weight"], p.get("bias"))
+
+    def backward(self, dout):
+        dx, dw, db = linear_backward(dout, self._saved(), self._params["weight"])
+        self._grads["weight"] = dw
+        if self.bias:
+            self._grads["bias"] = db
+        return dx
+
+    def output_shape(self, input_shape):
+        if len(input_shape) != 2 or input_shape[1] != self.in_features:
+            raise ValueError(
+                f"Linear({self.in_features}, ...) got input shape {tuple(input_shape)}"
+            )
+        return (input_shape[0], self.out_features)
+
+    def __repr__(self):
+        return f"Linear({self.in_features}, {self.out_features})"
+
+
+class _Elementwise(Layer):
+    """An activation: forward f(x), backward f'(x) * dout, shape unchanged."""
+
+    fn = staticmethod(act.relu)
+    fn_backward = staticmethod(act.relu_backward)
+
+    def forward(self, x):
+        self._cache = x
+        return self.fn(x)
+
+    def backward(self, dout):
+        return self.fn_backward(dout, self._saved())
+
+
+class ReLU(_Elementwise):
+    fn, fn_backward = staticmethod(act.relu), staticmethod(act.relu_backward)
+
+
+class Sigmoid(_Elementwise):
+    fn, fn_backward = staticmethod(act.sigmoid), staticmethod(act.sigmoid_backward)
+
+
+class Tanh(_Elementwise):
+    fn, fn_backward = staticmethod(act.tanh), staticmethod(act.tanh_backward)
+
+
+class _Pool(Layer):
+    def __init__(
+        self, kernel_size: IntOrPair, stride: IntOrPair | None = None, padding: IntOrPair = 0
+    ):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+
+    def _args(self):
+        return (self.kernel_size, self.stride, self.padding)
+
+    def output_shape(self, input_shape):
+        _, _, _, (ho, wo) = pool_geometry(tuple(input_shape), *self._args())
+        return (input_shape[0], input_shape[1], ho, wo)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(kernel_size={self.kernel_size}, stride={self.stride})"
+
+
+class MaxPool2d(_Pool):
+    """Max pooling layer; x (N, C, H, W) -> (N, C, H_out, W_out)."""
+
+    def forward(self, x):
+        self._cache = x
+        return max_pool2d(x, *self._args())
+
+    def backward(self, dout):
+        return max_pool2d_backward(dout, self._saved(), *self._args())
+
+
+class AvgPool2d(_Pool):
+    """Average pooling layer; x (N, C, H, W) -> (N, C, H_out, W_out)."""
+
+    def forward(self, x):
+        self._cache = x
+        return avg_pool2d(x, *self._args())
+
+    def backward(self, dout):
+        return avg_pool2d_backward(dout, self._saved(), *self._args())
+
+
+class AdaptiveAvgPool2d(Layer):
+    """Average pooling to a fixed output size; x (N, C, H, W) -> (N, C, oh, ow).
+
+    Supports what the classic networks need: H and W multiples of the output size, where it
+    is an average pooling with kernel = stride = H/oh (e.g. ResNet's global pooling).
+    """
+
+    def __init__(self, output_size: IntOrPair) -> None:
+        super().__init__()
+        self.output_size = as_pair(output_size, "output_size", 1)
+
+    def _kernel(self, shape):
+        (oh, ow), (h, w) = self.output_size, shape[2:]
+        if len(shape) != 4 or h % oh or w % ow:
+            raise ValueError(
+                f"AdaptiveAvgPool2d{self.output_size} needs H, W multiples of the output size, "
+                f"got input {tuple(shape)}"
+            )
+        return (h // oh, w // ow)
+
+    def forward(self, x):
+        x = np.asarray(x)
+        self._cache = x
+        k = self._kernel(x.shape)
+        return avg_pool2d(x, k, k)
+
+    def backward(self, dout):
+        x = self._saved()
+        k = self._kernel(x.shape)
+        return avg_pool2d_backward(dout, x, k, k)
+
+    def output_shape(self, input_shape):
+        self._kernel(tuple(input_shape))
+        return (input_shape[0], input_shape[1], *self.output_size)
+
+
+class Flatten(Layer):
+    """(N, C, H, W) -> (N, C*H*W), row-major."""
+
+    def forward(self, x):
+        x = np.asarray(x)
+        self._cache = x.shape
+        return flatten(x)
+
+    def backward(self, dout):
+        return np.asarray(dout).reshape(self._saved())
+
+    def output_shape(self, input_shape):
+        return (input_shape[0], math.prod(input_shape[1:]))
+
+
+class Dropout(Layer):
+    """Inverted dropout: in training, zero each value with probability p and scale the rest by
+    1/(1-p); in eval mode, the identity."""
+
+    def __init__(self, p: float = 0.5, seed: int = 0) -> None:
+        super().__init__()
+        if not (0 <= p < 1):
+            raise ValueError(f"p must be in [0, 1), got {p}")
+        self.p = p
+        self.rng = np.random.default_rng(seed)
+
+    def forward(self, x):
+        x = np.asarray(x)
+        if not self.training or self.p == 0:
+            self._cache = np.ones((), x.dtype)
+            return x
+        mask = (self.rng.random(x.shape) >= self.p).astype(x.dtype) / (1 - self.p)
+        self._cache = mask
+        return x * mask
+
+    def backward(self, dout):
+        return dout * self._saved()
+
+
+class BatchNorm2d(Layer):
+    """Batch normalisation over (N, H, W) per channel; x (N, C, H, W) -> same shape.
+
+    Training: normalise with the batch mean and biased variance, update running statistics
+    with ``momentum`` (unbiased variance, as PyTorch). Eval: use the running statistics.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
+        super().__init__()
+        self.num_features = check_int(num_features, "num_features", 1)
+        self.eps, self.momentum = eps, momentum
+        self.running_mean = np.zeros(num_features)
+        self.running_var = np.ones(num_features)
+
+    def own_param_shapes(self):
+        return {"weight": (self.num_features,), "bias": (self.num_features,)}
+
+    def _init_own(self, rng, dtype, init):
+        return {
+            "weight": np.ones(self.num_features, dtype),
+            "bias": np.zeros(self.num_features, dtype),
+        }
+
+    def forward(self, x):
+        p = self._own_params()
+        x = np.asarray(x)
+        if x.ndim != 4 or x.shape[1] != self.num_features:
+            raise ValueError(
+                f"BatchNorm2d({self.num_features}) needs (N, {self.num_features}, H, W), got {x.shape}"
+            )
+        shape = (1, -1, 1, 1)
+        if self.training:
+            mean = x.mean(axis=(0, 2, 3))
+            var = x.var(axis=(0, 2, 3))
+            m = x.size // self.num_features
+            self.running_mean = (1 - self.momentum) * self.running_mean + self.momentum * mean
+            unbiased = var * m / max(m - 1, 1)
+            self.running_var = (1 - self.momentum) * self.running_var + self.momentum * unbiased
+        else:
+            mean, var = self.running_mean.astype(x.dtype), self.running_var.astype(x.dtype)
+        inv_std = 1.0 / np.sqrt(var + self.eps)
+        xhat = (x - mean.reshape(shape)) * inv_std.reshape(shape)
+        self._cache = (xhat, inv_std, self.training)
+        return p["weight"].reshape(shape) * xhat + p["bias"].reshape(shape)
+
+    def backward(self, dout):
+        xhat, inv_std, training = self._saved()
+        shape = (1, -1, 1, 1)
+        gamma = self._params["weight"]
+        self._grads["weight"] = (dout * xhat).sum(axis=(0, 2, 3))
+        self._grads["bias"] = dout.sum(axis=(0, 2, 3))
+        scale = (gamma * inv_std).reshape(shape)
+        if not training:
+            return dout * scale
+        m = dout.size // self.num_features
+        dsum = self._grads["bias"].reshape(shape)
+        dxhat_sum = self._grads["weight"].reshape(shape)
+        return scale * (dout - dsum / m - xhat * dxhat_sum / m)
+
+
+class Sequential(Layer):
+    """Layers applied in order; names are "0", "1", ... or given as (name, layer) pairs."""
+
+    def __init__(self, *layers: Layer | tuple[str, Layer]) -> None:
+        super().__init__()
+        self.layers: list[tuple[str, Layer]] = []
+        for i, item in enumerate(layers):
+            name, layer = item if isinstance(item, tuple) else (str(i), item)
+            if not isinstance(layer, Layer):
+                raise ValueError(f"Sequential item {i} is not a Layer: {layer!r}")
+            self.layers.append((name, layer))
+
+    def children(self):
+        return list(self.layers)
+
+    def forward(self, x):
+        for _, layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, dout):
+        for _, layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return dout
+
+    def output_shape(self, input_shape):
+        for _, layer in self.layers:
+            input_shape = layer.output_shape(input_shape)
+        return tuple(input_shape)
+
+    def __getitem__(self, index: int) -> Layer:
+        return self.layers[index][1]
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+
+class ResidualBlock(Layer):
+    """ResNet's basic block: relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)).
+
+    conv1 is 3x3 with ``stride``, conv2 3x3, both padding 1 and without bias. The shortcut is
+    the identity when shapes allow, else a projection: 1x1 convolution with ``stride`` and
+    batch norm (torchvision's ``downsample``). x (N, C_in, H, W) -> (N, C_out, H/s, W/s).
+    """
+
+    def __init__(
+        self, in_channels: int, out_channels: int, stride: int = 1, projection: bool | None = None
+    ):
+        super().__init__()
+        if projection is None:
+            projection = stride != 1 or in_channels != out_channels
+        if not projection and (stride != 1 or in_channels != out_channels):
+            raise ValueError("an identity shortcut needs stride 1 and in_channels == out_channels")
+        self.conv1 = Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = BatchNorm2d(out_channels)
+        self.relu1 = ReLU()
+        self.conv2 = Conv2d(out_channels, out_channels, 3, padding=1, bias=False)
+        self.bn2 = BatchNorm2d(out_channels)
+        self.downsample = (
+            Sequential(
+                Conv2d(in_channels, out_channels, 1, stride=stride, bias=False),
+                BatchNorm2d(out_channels),
+            )
+            if projection
+            else None
+        )
+        self.relu_out = ReLU()
+
+    def children(self):
+        kids = [("conv1", self.conv1), ("bn1", self.bn1), ("conv2", self.conv2), ("bn2", self.bn2)]
+        return kids + ([("downsample", self.downsample)] if self.downsample else [])
+
+    def forward(self, x):
+        main = self.bn2.forward(
+            self.conv2.forward(self.relu1.forward(self.bn1.forward(self.conv1.forward(x))))
+        )
+        short = self.downsample.forward(x) if self.downsample else x
+        return self.relu_out.forward(main + short)
+
+    def backward(self, dout):
+        d = self.relu_out.backward(dout)
+        dmain = self.conv1.backward(
+            self.bn1.backward(self.relu1.backward(self.conv2.backward(self.bn2.backward(d))))
+        )
+        return dmain + (self.downsample.backward(d) if self.downsample else d)
+
+    def output_shape(self, input_shape):
+        return self.conv2.output_shape(self.conv1.output_shape(input_shape))
+
+
+# --- counting and describing ----------------------------------------------------------------
+
+
+def count_parameters(model: Layer | dict[str, np.ndarray]) -> int:
+    """Number of learnable scalars: from a model's shapes (nothing allocated) or a dict of arrays."""
+    if isinstance(model, Layer):
+        return sum(math.prod(s) for s in model.param_shapes().values())
+    if isinstance(model, dict):
+        return sum(int(np.asarray(v).size) for v in model.values())
+    raise ValueError(f"model must be a Layer or a dict of arrays, got {type(model).__name__}")
+
+
+def _leaves(model: Layer, prefix: str = "") -> Iterable[tuple[str, Layer]]:
+    kids = model.children()
+    if not kids or isinstance(model, ResidualBlock):
+        yield prefix or type(model).__name__, model
+        return
+    for name, child in kids:
+        yield from _leaves(child, f"{prefix}.{name}" if prefix else name)
+
+
+def summary(model: Layer, input_shape: Sequence[int]) -> str:
+    """A table of every top-level step: name, type, output shape, parameters (like torchinfo).
+
+    Args:
+        model: any Layer (usually a Sequential).
+        input_shape: (N, C, H, W) of the input.
+
+    Returns:
+        The table as text, ending with the total parameter count.
+    """
+    rows, shape = [], tuple(input_shape)
+    for name, layer in _leaves(model):
+        shape = layer.output_shape(shape)
+        rows.append((name, type(layer).__name__, str(shape), f"{count_parameters(layer):,}"))
+    header = ("layer", "type", "output shape", "params")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+
+    def line(cells):
+        left = "  ".join(cell.ljust(width) for cell, width in zip(cells[:3], widths[:3], strict=True))
+        return f"{left}  {cells[3].rjust(widths[3])}"
+
+    text = [line(header), "-" * (sum(widths) + 6)] + [line(r) for r in rows]
+    text.append(f"total parameters: {count_parameters(model):,}")
+    return "\n".join(text)
+
+
+# --- the classic networks -------------------------------------------------------------------
+
+
+def lenet5(activation: str = "sigmoid", pool: str = "avg", num_classes: int = 10) -> Sequential:
+    """LeNet-5 as in d2l (input (N, 1, 28, 28)): 61,706 parameters with 10 classes.
+
+    conv 5x5 (6, padding 2) - act - pool 2 - conv 5x5 (16) - act - pool 2 - flatten -
+    linear 400->120 - act - linear 120->84 - act - linear 84->num_classes.
+    ``activation`` is "sigmoid" (the original) or "relu"; ``pool`` "avg" or "max".
+    """
+    acts = {"sigmoid": Sigmoid, "relu": ReLU, "tanh": Tanh}
+    pools = {"avg": AvgPool2d, "max": MaxPool2d}
+    if activation not in acts or pool not in pools:
+        raise ValueError(f"activation must be one of {list(acts)} and pool one of {list(pools)}")
+    a, p = acts[activation], pools[pool]
+    return Sequential(
+        Conv2d(1, 6, 5, padding=2), a(), p(2, 2),
+        Conv2d(6, 16, 5), a(), p(2, 2),
+        Flatten(),
+        Linear(16 * 5 * 5, 120), a(),
+        Linear(120, 84), a(),
+        Linear(84, num_classes),
+    )  # fmt: skip
+
+
+def alexnet(num_classes: int = 1000) -> Sequential:
+    """AlexNet as in torchvision (input (N, 3, 224, 224)): 61,100,840 parameters."""
+    return Sequential(
+        ("features", Sequential(
+            Conv2d(3, 64, 11, stride=4, padding=2), ReLU(), MaxPool2d(3, 2),
+            Conv2d(64, 192, 5, padding=2), ReLU(), MaxPool2d(3, 2),
+            Conv2d(192, 384, 3, padding=1), ReLU(),
+            Conv2d(384, 256, 3, padding=1), ReLU(),
+            Conv2d(256, 256, 3, padding=1), ReLU(), MaxPool2d(3, 2),
+        )),
+        ("avgpool", AdaptiveAvgPool2d(6)),
+        ("flatten", Flatten()),
+        ("classifier", Sequential(
+            Dropout(), Linear(256 * 6 * 6, 4096), ReLU(),
+            Dropout(), Linear(4096, 4096), ReLU(),
+            Linear(4096, num_classes),
+        )),
+    )  # fmt: skip
+
+
+def vgg16(num_classes: int = 1000) -> Sequential:
+    """VGG-16 (configuration D) as in torchvision (input (N, 3, 224, 224)): 138,357,544."""
+    layers: list[Layer] = []
+    channels = 3
+    for v in (
+        64,
+        64,
+        "M",
+        128,
+        128,
+        "M",
+        256,
+        256,
+        256,
+        "M",
+        512,
+        512,
+        512,
+        "M",
+        512,
+        512,
+        512,
+        "M",
+    ):
+        if v == "M":
+            layers.append(MaxPool2d(2, 2))
+        else:
+            layers += [Conv2d(channels, v, 3, padding=1), ReLU()]
+            channels = v
+    return Sequential(
+        ("features", Sequential(*layers)),
+        ("avgpool", AdaptiveAvgPool2d(7)),
+        ("flatten", Flatten()),
+        ("classifier", Sequential(
+            Linear(512 * 7 * 7, 4096), ReLU(), Dropout(),
+            Linear(4096, 4096), ReLU(), Dropout(),
+            Linear(4096, num_classes),
+        )),
+    )  # fmt: skip
+
+
+def resnet18(num_classes: int = 1000) -> Sequential:
+    """ResNet-18 as in torchvision (input (N, 3, 224, 224)): 11,689,512 parameters."""
+
+    def stage(c_in, c_out, stride):
+        return Sequential(ResidualBlock(c_in, c_out, stride), ResidualBlock(c_out, c_out))
+
+    return Sequential(
+        ("conv1", Conv2d(3, 64, 7, stride=2, padding=3, bias=False)),
+        ("bn1", BatchNorm2d(64)),
+        ("relu", ReLU()),
+        ("maxpool", MaxPool2d(3, 2, 1)),
+        ("layer1", stage(64, 64, 1)),
+        ("layer2", stage(64, 128, 2)),
+        ("layer3", stage(128, 256, 2)),
+        ("layer4", stage(256, 512, 2)),
+        ("avgpool", AdaptiveAvgPool2d(1)),
+        ("flatten", Flatten()),
+        ("fc", Linear(512, num_classes)),
+    )
+
+
+# --- functional forms used by the exercises -------------------------------------------------
+
+
+def lenet5_forward(x: np.ndarray, params: dict[str, np.ndarray]) -> np.ndarray:
+    """Forward pass of d2l's LeNet-5 (sigmoid, average pooling) as plain function calls.
+
+    Args:
+        x: images, shape (N, 1, 28, 28).
+        params: "0.weight" (6, 1, 5, 5), "0.bias" (6,), "3.weight" (16, 6, 5, 5), "3.bias"
+            (16,), "7.weight" (120, 400), "7.bias" (120,), "9.weight" (84, 120), "9.bias"
+            (84,), "11.weight" (10, 84), "11.bias" (10,) — the keys of ``lenet5().params()``.
+
+    Returns:
+        Logits of shape (N, 10).
+    """
+    missing = set(lenet5().param_shapes()) - set(params)
+    if missing:
+        raise ValueError(f"params is missing {sorted(missing)}")
+    h = avg_pool2d(act.sigmoid(conv2d(x, params["0.weight"], params["0.bias"], padding=2)), 2)
+    h = avg_pool2d(act.sigmoid(conv2d(h, params["3.weight"], params["3.bias"])), 2)
+    h = act.sigmoid(linear(flatten(h), params["7.weight"], params["7.bias"]))
+    h = act.sigmoid(linear(h, params["9.weight"], params["9.bias"]))
+    return linear(h, params["11.weight"], params["11.bias"])
+
+
+def residual_block(
+    x: np.ndarray,
+    w1: np.ndarray,
+    w2: np.ndarray,
+    w_shortcut: np.ndarray | None = None,
+    stride: int = 1,
+) -> np.ndarray:
+    """A residual block without batch norm: relu(conv(relu(conv(x, w1)), w2) + shortcut(x)).
+
+    Args:
+        x: input, shape (N, C_in, H, W).
+        w1: (C_out, C_in, 3, 3), applied with ``stride`` and padding 1.
+        w2: (C_out, C_out, 3, 3), stride 1, padding 1.
+        w_shortcut: None for the identity (needs C_in == C_out and stride 1), or a projection
+            (C_out, C_in, 1, 1) applied with ``stride``.
+        stride: of the first convolution and the projection.
+
+    Returns:
+        (N, C_out, H_out, W_out), H_out = floor((H - 1) / stride) + 1.
+    """
+    main = act.relu(conv2d(x, w1, stride=stride, padding=1))
+    main = conv2d(main, w2, padding=1)
+    if w_shortcut is None:
+        if main.shape != np.shape(x):
+            raise ValueError(
+                f"identity shortcut needs the output shape {main.shape} to equal x {np.shape(x)}: "
+                "pass w_shortcut (a 1x1 projection)"
+            )
+        short = np.asarray(x, dtype=main.dtype)
+    else:
+        short = conv2d(x, w_shortcut, stride=stride)
+    return act.relu(main + short)

@@ -1,0 +1,165 @@
+"""Chapter 6, pooling: max and average pooling over each channel, and their backward.
+
+Conventions are PyTorch's defaults: stride defaults to the kernel size; max pooling pads with
+-inf (padding never wins); average pooling counts padded zeros in the divisor
+(``count_include_pad=True``); output sizes round down; padding is at most half the kernel.
+
+Backward of max pooling routes each output gradient to the one input cell that produced the
+maximum (the first one on ties) — not to every cell of the window, a mistake found in some
+well-known derivations. Backward of average pooling spreads it evenly, 1/(kh*kw) each.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from solutions import _kernels
+from solutions._validate import (
+    IntOrPair,
+    as_float_arrays,
+    as_pair,
+    check_ndim,
+    check_window_fits,
+    output_length,
+)
+
+Pool = tuple[tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int]]
+
+
+def pool_geometry(
+    x_shape: tuple[int, ...],
+    kernel_size: IntOrPair,
+    stride: IntOrPair | None,
+    padding: IntOrPair,
+) -> Pool:
+    """Validate pooling arguments; return (kernel, stride, padding, output size) as pairs."""
+    if len(x_shape) != 4:
+        raise ValueError(f"x must be 4-D (N, C, H, W), got shape {x_shape}")
+    kernel = as_pair(kernel_size, "kernel_size", 1)
+    stride_ = kernel if stride is None else as_pair(stride, "stride", 1)
+    pad = as_pair(padding, "padding", 0)
+    if pad[0] > kernel[0] // 2 or pad[1] > kernel[1] // 2:
+        raise ValueError(
+            f"padding {pad} must be at most half the kernel size {kernel} "
+            "(a window made only of padding has no value)"
+        )
+    h, w = x_shape[2], x_shape[3]
+    check_window_fits("pooling window", (h, w), kernel, (pad[0], pad[0], pad[1], pad[1]))
+    out = (
+        output_length(h, kernel[0], 2 * pad[0], stride_[0], 1),
+        output_length(w, kernel[1], 2 * pad[1], stride_[1], 1),
+    )
+    return kernel, stride_, pad, out
+
+
+def _max_pool(x, kernel_size, stride, padding):
+    (x,) = as_float_arrays(("x", x))
+    check_ndim(x, "x", 4, "(N, C, H, W)")
+    kernel, stride_, pad, (ho, wo) = pool_geometry(x.shape, kernel_size, stride, padding)
+    out = np.empty((x.shape[0], x.shape[1], ho, wo), dtype=x.dtype)
+    argmax = np.empty(out.shape, dtype=np.int64)
+    _kernels.max_pool_forward(x, *kernel, *stride_, *pad, out, argmax)
+    return x, out, argmax
+
+
+def max_pool2d(
+    x: np.ndarray,
+    kernel_size: IntOrPair,
+    stride: IntOrPair | None = None,
+    padding: IntOrPair = 0,
+) -> np.ndarray:
+    """Maximum over each kh x kw window, channel by channel.
+
+    Args:
+        x: input, shape (N, C, H, W).
+        kernel_size: int or (kh, kw).
+        stride: int or pair; defaults to kernel_size.
+        padding: int or pair, at most half the kernel; padded cells are -inf.
+
+    Returns:
+        (N, C, H_out, W_out), H_out = floor((H + 2p - kh) / s) + 1.
+    """
+    return _max_pool(x, kernel_size, stride, padding)[1]
+
+
+def max_pool2d_backward(
+    dout: np.ndarray,
+    x: np.ndarray,
+    kernel_size: IntOrPair,
+    stride: IntOrPair | None = None,
+    padding: IntOrPair = 0,
+) -> np.ndarray:
+    """Gradient of ``max_pool2d`` with respect to x.
+
+    Args:
+        dout: upstream gradient, shape (N, C, H_out, W_out).
+        x: the forward input, shape (N, C, H, W).
+        kernel_size, stride, padding: as in the forward call.
+
+    Returns:
+        dx of shape (N, C, H, W): each dout entry added to the cell holding its window's
+        first maximum; every other cell gets nothing from that window.
+    """
+    dout, x = as_float_arrays(("dout", dout), ("x", x))
+    x, _, argmax = _max_pool(x, kernel_size, stride, padding)
+    if dout.shape != argmax.shape:
+        raise ValueError(f"dout must have shape {argmax.shape} for x {x.shape}, got {dout.shape}")
+    dx = np.zeros_like(x)
+    _kernels.max_pool_backward(dout, argmax, dx)
+    return dx
+
+
+def avg_pool2d(
+    x: np.ndarray,
+    kernel_size: IntOrPair,
+    stride: IntOrPair | None = None,
+    padding: IntOrPair = 0,
+) -> np.ndarray:
+    """Mean over each kh x kw window, channel by channel (padded zeros count in the mean).
+
+    Args:
+        x: input, shape (N, C, H, W).
+        kernel_size: int or (kh, kw).
+        stride: int or pair; defaults to kernel_size.
+        padding: int or pair, at most half the kernel.
+
+    Returns:
+        (N, C, H_out, W_out), H_out = floor((H + 2p - kh) / s) + 1.
+    """
+    (x,) = as_float_arrays(("x", x))
+    check_ndim(x, "x", 4, "(N, C, H, W)")
+    kernel, stride_, pad, (ho, wo) = pool_geometry(x.shape, kernel_size, stride, padding)
+    out = np.empty((x.shape[0], x.shape[1], ho, wo), dtype=x.dtype)
+    _kernels.avg_pool_forward(x, *kernel, *stride_, *pad, out)
+    return out
+
+
+def avg_pool2d_backward(
+    dout: np.ndarray,
+    x: np.ndarray,
+    kernel_size: IntOrPair,
+    stride: IntOrPair | None = None,
+    padding: IntOrPair = 0,
+) -> np.ndarray:
+    """Gradient of ``avg_pool2d`` with respect to x.
+
+    Args:
+        dout: upstream gradient, shape (N, C, H_out, W_out).
+        x: the forward input, shape (N, C, H, W) (only its shape and dtype are used).
+        kernel_size, stride, padding: as in the forward call.
+
+    Returns:
+        dx of shape (N, C, H, W): every cell receives dout / (kh*kw) from each window
+        containing it.
+    """
+    dout, x = as_float_arrays(("dout", dout), ("x", x))
+    check_ndim(x, "x", 4, "(N, C, H, W)")
+    kernel, stride_, pad, (ho, wo) = pool_geometry(x.shape, kernel_size, stride, padding)
+    if dout.shape != (x.shape[0], x.shape[1], ho, wo):
+        raise ValueError(
+            f"dout must have shape {(x.shape[0], x.shape[1], ho, wo)} for x {x.shape}, "
+            f"got {dout.shape}"
+        )
+    dx = np.zeros_like(x)
+    _kernels.avg_pool_backward(dout, *kernel, *stride_, *pad, dx)
+    return dx
