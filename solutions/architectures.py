@@ -597,7 +597,7 @@ def summary(model: Layer, input_shape: Sequence[int]) -> str:
         left = "  ".join(cell.ljust(width) for cell, width in zip(cells[:3], widths[:3], strict=True))
         return f"{left}  {cells[3].rjust(widths[3])}"
 
-    text = [line(header), "-" * (sum(widths) + 6)] + [line(r) for r in rows]
+    text = [line(header), "-" * len(line(header))] + [line(r) for r in rows]
     text.append(f"total parameters: {count_parameters(model):,}")
     return "\n".join(text)
 

@@ -81,7 +81,7 @@ def numerical_gradient(
     f: Callable[[np.ndarray], np.ndarray],
     x: np.ndarray,
     dout: np.ndarray | float = 1.0,
-    eps: float = 1e-6,
+    eps: float = 1e-5,
 ) -> np.ndarray:
     """Central-difference gradient of ``sum(f(x) * dout)`` with respect to ``x``.
 
@@ -90,7 +90,8 @@ def numerical_gradient(
         x: point, any shape; must be float64 for meaningful precision. It is perturbed in
             place one entry at a time and restored, so ``f`` may close over it.
         dout: upstream gradient of shape S (or a scalar).
-        eps: step; 1e-6 suits float64.
+        eps: step; 1e-5 suits float64 (central differences balance truncation, O(eps^2),
+            against round-off, O(machine eps / eps), near the cube root of machine eps).
 
     Returns:
         Array of x's shape: (f(x + eps e_i) - f(x - eps e_i)) . dout / (2 eps) for each i.
@@ -129,7 +130,7 @@ def gradient_check(
     x: np.ndarray,
     analytic_dx: np.ndarray,
     dout: np.ndarray | float = 1.0,
-    eps: float = 1e-6,
+    eps: float = 1e-5,
 ) -> float:
     """Relative error between an analytic gradient and the numerical one.
 

@@ -1,0 +1,77 @@
+"""Chapter 6: max and average pooling, forward and backward, against PyTorch."""
+
+import numpy as np
+import pytest
+import torch.nn.functional as F
+from hypothesis import given
+
+from solutions import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
+from tests.oracle import DTYPES, assert_close, random, torch_forward_backward
+from tests.strategies import pool_configs
+
+
+def _inputs(cfg):
+    rng = np.random.default_rng(cfg["seed"])
+    x = random(rng, cfg["x_shape"], cfg["dtype"])
+    # a few exact ties, as after a ReLU, to exercise "first arg-max wins"
+    x[..., ::2, ::3] = 0
+    return rng, x, (cfg["kernel_size"], cfg["stride"], cfg["padding"])
+
+
+@given(pool_configs())
+def test_max_pool_matches_torch(cfg):
+    rng, x, args = _inputs(cfg)
+    out = max_pool2d(x, *args)
+    dout = random(rng, out.shape, cfg["dtype"])
+    ref, (rdx,) = torch_forward_backward(lambda t: F.max_pool2d(t, *args), [x], dout)
+    assert_close(out, ref, cfg["dtype"])
+    assert_close(max_pool2d_backward(dout, x, *args), rdx, cfg["dtype"], "dx")
+
+
+@given(pool_configs())
+def test_avg_pool_matches_torch(cfg):
+    rng, x, args = _inputs(cfg)
+    out = avg_pool2d(x, *args)
+    dout = random(rng, out.shape, cfg["dtype"])
+    ref, (rdx,) = torch_forward_backward(lambda t: F.avg_pool2d(t, *args), [x], dout)
+    assert_close(out, ref, cfg["dtype"])
+    assert_close(avg_pool2d_backward(dout, x, *args), rdx, cfg["dtype"], "dx")
+
+
+def test_max_pool_backward_routes_to_argmax_only():
+    x = np.array([[[[1.0, 5.0], [3.0, 2.0]]]])
+    dx = max_pool2d_backward(np.array([[[[10.0]]]]), x, 2)
+    # the whole gradient goes to the 5, nothing to the other three cells
+    np.testing.assert_array_equal(dx, [[[[0.0, 10.0], [0.0, 0.0]]]])
+
+
+def test_max_pool_backward_ties_go_to_the_first_cell():
+    x = np.zeros((1, 1, 2, 2))  # an all-zero window after a ReLU
+    dx = max_pool2d_backward(np.ones((1, 1, 1, 1)), x, 2)
+    np.testing.assert_array_equal(dx, [[[[1.0, 0.0], [0.0, 0.0]]]])
+
+
+def test_overlapping_windows_accumulate():
+    # stride 1, kernel 2 on [1, 3, 2]: both windows pick the 3, which gets both gradients
+    x = np.array([[[[1.0, 3.0, 2.0]]]])
+    dx = max_pool2d_backward(np.array([[[[1.0, 2.0]]]]), x, (1, 2), stride=1)
+    np.testing.assert_array_equal(dx, [[[[0.0, 3.0, 0.0]]]])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_avg_pool_counts_padding_by_hand(dtype):
+    x = np.ones((1, 1, 2, 2), dtype)
+    # kernel 2, stride 2, padding 1: every window holds one real 1 and three padded zeros
+    out = avg_pool2d(x, 2, 2, 1)
+    np.testing.assert_array_equal(out, np.full((1, 1, 2, 2), 0.25, dtype))
+    assert out.dtype == dtype
+
+
+def test_max_pool_padding_never_wins():
+    x = -np.ones((1, 1, 2, 2))
+    np.testing.assert_array_equal(max_pool2d(x, 2, 2, 1), -np.ones((1, 1, 2, 2)))
+
+
+def test_max_pool_propagates_nan_like_torch():
+    x = np.array([[[[1.0, np.nan], [3.0, 2.0]]]])
+    assert np.isnan(max_pool2d(x, 2)[0, 0, 0, 0])
