@@ -6,14 +6,15 @@ output arrays they are handed, so the caller chooses the dtype (float32 or float
 compiled signature follows it.
 
 Why these loops look the way they do (measured, see FACTS.md): 1-D row views in the innermost
-loop vectorise; ``prange`` is kept out of anything that runs next to BLAS; the first arg-max is
-stored on ties, as PyTorch does.
+loop vectorise, and a unit-stride branch lets them (a runtime stride does not); ``prange`` is
+used only in kernels that call no BLAS (depthwise, pooling), never around a GEMM; the first
+arg-max is stored on ties, as PyTorch does.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 # --- im2col / col2im: the data movement around the convolution GEMMs ----------------------
 
@@ -30,8 +31,12 @@ def im2col(xp, c0, c1, kh, kw, sh, sw, dh, dw, ho, wo, cols):  # pragma: no cove
                         src = xp[n, c, oh * sh + i * dh]
                         base = oh * wo
                         off = j * dw
-                        for ow in range(wo):
-                            dst[base + ow] = src[off + ow * sw]
+                        if sw == 1:  # contiguous copy: lets LLVM vectorise
+                            for ow in range(wo):
+                                dst[base + ow] = src[off + ow]
+                        else:
+                            for ow in range(wo):
+                                dst[base + ow] = src[off + ow * sw]
 
 
 @njit(cache=True)
@@ -46,62 +51,82 @@ def col2im(dcols, c0, c1, kh, kw, sh, sw, dh, dw, ho, wo, dxp):  # pragma: no co
                         dst = dxp[n, c, oh * sh + i * dh]
                         base = oh * wo
                         off = j * dw
-                        for ow in range(wo):
-                            dst[off + ow * sw] += src[base + ow]
+                        if sw == 1:
+                            for ow in range(wo):
+                                dst[off + ow] += src[base + ow]
+                        else:
+                            for ow in range(wo):
+                                dst[off + ow * sw] += src[base + ow]
 
 
 # --- depthwise convolution (groups == C_in): direct loops beat im2col + tiny GEMMs ----------
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def depthwise_forward(xp, w, sh, sw, dh, dw, out):  # pragma: no cover - jitted
-    """out[n, k] = sum_ij w[k, 0, i, j] * xp[n, k // M, oh*sh + i*dh, ow*sw + j*dw], M = K // C."""
+    """out[n, k] = sum_ij w[k, 0, i, j] * xp[n, k // M, oh*sh + i*dh, ow*sw + j*dw], M = K // C.
+
+    Parallel over (n, k): every output plane is written by one thread, and no BLAS runs here.
+    """
     n_batch, n_out, ho, wo = out.shape
     mult = n_out // xp.shape[1]
     kh, kw = w.shape[2], w.shape[3]
-    for n in range(n_batch):
-        for k in range(n_out):
-            c = k // mult
-            for i in range(kh):
-                for j in range(kw):
-                    wv = w[k, 0, i, j]
-                    off = j * dw
-                    for oh in range(ho):
-                        orow = out[n, k, oh]
-                        xrow = xp[n, c, oh * sh + i * dh]
+    for nk in prange(n_batch * n_out):
+        n, k = nk // n_out, nk % n_out
+        c = k // mult
+        for i in range(kh):
+            for j in range(kw):
+                wv = w[k, 0, i, j]
+                off = j * dw
+                for oh in range(ho):
+                    orow = out[n, k, oh]
+                    xrow = xp[n, c, oh * sh + i * dh]
+                    if sw == 1:
+                        for ow in range(wo):
+                            orow[ow] += wv * xrow[off + ow]
+                    else:
                         for ow in range(wo):
                             orow[ow] += wv * xrow[off + ow * sw]
 
 
-@njit(cache=True)
-def depthwise_backward(dout, xp, w, sh, sw, dh, dw, dxp, dweight):  # pragma: no cover - jitted
-    """Gradients of ``depthwise_forward``: accumulates into dxp (padded) and dweight."""
+@njit(cache=True, parallel=True)
+def depthwise_backward(dout, xp, w, sh, sw, dh, dw, dxp, dweight_per_example):  # pragma: no cover
+    """Gradients of ``depthwise_forward``: accumulates into dxp (padded) and into
+    dweight_per_example (N, K, 1, kh, kw), which the caller sums over N.
+
+    Parallel over examples: each thread owns dxp[n] and dweight_per_example[n], so no two
+    threads write the same cell (output channels of one example share an input channel).
+    """
     n_batch, n_out, ho, wo = dout.shape
     mult = n_out // xp.shape[1]
     kh, kw = w.shape[2], w.shape[3]
-    for n in range(n_batch):
+    for n in prange(n_batch):
         for k in range(n_out):
             c = k // mult
             for i in range(kh):
                 for j in range(kw):
                     wv = w[k, 0, i, j]
                     off = j * dw
-                    acc = dweight.dtype.type(0)
+                    acc = dweight_per_example.dtype.type(0)
                     for oh in range(ho):
                         grow = dout[n, k, oh]
                         xrow = xp[n, c, oh * sh + i * dh]
                         dxrow = dxp[n, c, oh * sh + i * dh]
-                        for ow in range(wo):
-                            g = grow[ow]
-                            acc += g * xrow[off + ow * sw]
-                            dxrow[off + ow * sw] += wv * g
-                    dweight[k, 0, i, j] += acc
+                        if sw == 1:
+                            for ow in range(wo):
+                                acc += grow[ow] * xrow[off + ow]
+                                dxrow[off + ow] += wv * grow[ow]
+                        else:
+                            for ow in range(wo):
+                                acc += grow[ow] * xrow[off + ow * sw]
+                                dxrow[off + ow * sw] += wv * grow[ow]
+                    dweight_per_example[n, k, 0, i, j] += acc
 
 
-# --- pooling: padding is handled by bounds, never materialised ----------------------------
+# --- pooling: padding is handled by bounds, never materialised; parallel over (n, c) planes --
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def max_pool_forward(x, kh, kw, sh, sw, ph, pw, out, argmax):  # pragma: no cover - jitted
     """Max over each window; argmax stores the flat index h*W + w of the first maximum.
 
@@ -109,71 +134,71 @@ def max_pool_forward(x, kh, kw, sh, sw, ph, pw, out, argmax):  # pragma: no cove
     """
     n_batch, n_ch, height, width = x.shape
     ho, wo = out.shape[2], out.shape[3]
-    for n in range(n_batch):
-        for c in range(n_ch):
-            plane = x[n, c]
-            for oh in range(ho):
-                h0 = oh * sh - ph
-                for ow in range(wo):
-                    w0 = ow * sw - pw
-                    best = -np.inf
-                    best_idx = -1
-                    for i in range(max(h0, 0), min(h0 + kh, height)):
-                        for j in range(max(w0, 0), min(w0 + kw, width)):
-                            v = plane[i, j]
-                            if v > best or v != v or best_idx < 0:
-                                best = v
-                                best_idx = i * width + j
-                    out[n, c, oh, ow] = best
-                    argmax[n, c, oh, ow] = best_idx
+    for nc in prange(n_batch * n_ch):
+        n, c = nc // n_ch, nc % n_ch
+        plane = x[n, c]
+        for oh in range(ho):
+            h0 = oh * sh - ph
+            for ow in range(wo):
+                w0 = ow * sw - pw
+                best = -np.inf
+                best_idx = -1
+                for i in range(max(h0, 0), min(h0 + kh, height)):
+                    for j in range(max(w0, 0), min(w0 + kw, width)):
+                        v = plane[i, j]
+                        if v > best or v != v or best_idx < 0:
+                            best = v
+                            best_idx = i * width + j
+                out[n, c, oh, ow] = best
+                argmax[n, c, oh, ow] = best_idx
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def max_pool_backward(dout, argmax, dx):  # pragma: no cover - jitted
     """Route each output gradient to the single input cell that won the max."""
     n_batch, n_ch, ho, wo = dout.shape
     width = dx.shape[3]
-    for n in range(n_batch):
-        for c in range(n_ch):
-            for oh in range(ho):
-                for ow in range(wo):
-                    idx = argmax[n, c, oh, ow]
-                    dx[n, c, idx // width, idx % width] += dout[n, c, oh, ow]
+    for nc in prange(n_batch * n_ch):
+        n, c = nc // n_ch, nc % n_ch
+        for oh in range(ho):
+            for ow in range(wo):
+                idx = argmax[n, c, oh, ow]
+                dx[n, c, idx // width, idx % width] += dout[n, c, oh, ow]
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def avg_pool_forward(x, kh, kw, sh, sw, ph, pw, out):  # pragma: no cover - jitted
     """Mean over each window; padded zeros count in the divisor (count_include_pad=True)."""
     n_batch, n_ch, height, width = x.shape
     ho, wo = out.shape[2], out.shape[3]
     inv = 1.0 / (kh * kw)
-    for n in range(n_batch):
-        for c in range(n_ch):
-            plane = x[n, c]
-            for oh in range(ho):
-                h0 = oh * sh - ph
-                for ow in range(wo):
-                    w0 = ow * sw - pw
-                    acc = out.dtype.type(0)
-                    for i in range(max(h0, 0), min(h0 + kh, height)):
-                        for j in range(max(w0, 0), min(w0 + kw, width)):
-                            acc += plane[i, j]
-                    out[n, c, oh, ow] = acc * inv
+    for nc in prange(n_batch * n_ch):
+        n, c = nc // n_ch, nc % n_ch
+        plane = x[n, c]
+        for oh in range(ho):
+            h0 = oh * sh - ph
+            for ow in range(wo):
+                w0 = ow * sw - pw
+                acc = out.dtype.type(0)
+                for i in range(max(h0, 0), min(h0 + kh, height)):
+                    for j in range(max(w0, 0), min(w0 + kw, width)):
+                        acc += plane[i, j]
+                out[n, c, oh, ow] = acc * inv
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def avg_pool_backward(dout, kh, kw, sh, sw, ph, pw, dx):  # pragma: no cover - jitted
     """Spread each output gradient evenly, 1/(kh*kw) to every cell of its window."""
     n_batch, n_ch, ho, wo = dout.shape
     height, width = dx.shape[2], dx.shape[3]
     inv = 1.0 / (kh * kw)
-    for n in range(n_batch):
-        for c in range(n_ch):
-            for oh in range(ho):
-                h0 = oh * sh - ph
-                for ow in range(wo):
-                    w0 = ow * sw - pw
-                    g = dout[n, c, oh, ow] * inv
-                    for i in range(max(h0, 0), min(h0 + kh, height)):
-                        for j in range(max(w0, 0), min(w0 + kw, width)):
-                            dx[n, c, i, j] += g
+    for nc in prange(n_batch * n_ch):
+        n, c = nc // n_ch, nc % n_ch
+        for oh in range(ho):
+            h0 = oh * sh - ph
+            for ow in range(wo):
+                w0 = ow * sw - pw
+                g = dout[n, c, oh, ow] * inv
+                for i in range(max(h0, 0), min(h0 + kh, height)):
+                    for j in range(max(w0, 0), min(w0 + kw, width)):
+                        dx[n, c, i, j] += g

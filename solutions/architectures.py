@@ -312,11 +312,13 @@ class MaxPool2d(_Pool):
     """Max pooling layer; x (N, C, H, W) -> (N, C, H_out, W_out)."""
 
     def forward(self, x):
-        self._cache = x
-        return max_pool2d(x, *self._args())
+        out, indices = max_pool2d(x, *self._args(), return_indices=True)
+        self._cache = (x, indices)
+        return out
 
     def backward(self, dout):
-        return max_pool2d_backward(dout, self._saved(), *self._args())
+        x, indices = self._saved()
+        return max_pool2d_backward(dout, x, *self._args(), indices=indices)
 
 
 class AvgPool2d(_Pool):
@@ -594,7 +596,9 @@ def summary(model: Layer, input_shape: Sequence[int]) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
 
     def line(cells):
-        left = "  ".join(cell.ljust(width) for cell, width in zip(cells[:3], widths[:3], strict=True))
+        left = "  ".join(
+            cell.ljust(width) for cell, width in zip(cells[:3], widths[:3], strict=True)
+        )
         return f"{left}  {cells[3].rjust(widths[3])}"
 
     text = [line(header), "-" * len(line(header))] + [line(r) for r in rows]

@@ -59,7 +59,9 @@ def conv2d_backward(
     sh, sw = g.stride
     dh, dwl = g.dilation
     if g.depthwise:
-        _kernels.depthwise_backward(dout, xp, w, sh, sw, dh, dwl, dxp, dw)
+        dw_per_example = np.zeros((g.batch, *w.shape), dtype=w.dtype)
+        _kernels.depthwise_backward(dout, xp, w, sh, sw, dh, dwl, dxp, dw_per_example)
+        dw = dw_per_example.sum(axis=0)
     else:
         dout3 = dout.reshape(g.batch, g.out_channels, g.ho * g.wo)
         w2d = w.reshape(g.out_channels, -1)

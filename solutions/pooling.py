@@ -53,13 +53,11 @@ def pool_geometry(
 
 
 def _max_pool(x, kernel_size, stride, padding):
-    (x,) = as_float_arrays(("x", x))
-    check_ndim(x, "x", 4, "(N, C, H, W)")
     kernel, stride_, pad, (ho, wo) = pool_geometry(x.shape, kernel_size, stride, padding)
     out = np.empty((x.shape[0], x.shape[1], ho, wo), dtype=x.dtype)
-    argmax = np.empty(out.shape, dtype=np.int64)
-    _kernels.max_pool_forward(x, *kernel, *stride_, *pad, out, argmax)
-    return x, out, argmax
+    indices = np.empty(out.shape, dtype=np.int64)
+    _kernels.max_pool_forward(x, *kernel, *stride_, *pad, out, indices)
+    return out, indices
 
 
 def max_pool2d(
@@ -67,7 +65,8 @@ def max_pool2d(
     kernel_size: IntOrPair,
     stride: IntOrPair | None = None,
     padding: IntOrPair = 0,
-) -> np.ndarray:
+    return_indices: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Maximum over each kh x kw window, channel by channel.
 
     Args:
@@ -75,11 +74,17 @@ def max_pool2d(
         kernel_size: int or (kh, kw).
         stride: int or pair; defaults to kernel_size.
         padding: int or pair, at most half the kernel; padded cells are -inf.
+        return_indices: also return where each maximum was, as PyTorch does.
 
     Returns:
-        (N, C, H_out, W_out), H_out = floor((H + 2p - kh) / s) + 1.
+        out of shape (N, C, H_out, W_out), H_out = floor((H + 2p - kh) / s) + 1; with
+        ``return_indices``, also indices (N, C, H_out, W_out), int64, the flat position
+        h*W + w of each window's first maximum in its (H, W) plane.
     """
-    return _max_pool(x, kernel_size, stride, padding)[1]
+    (x,) = as_float_arrays(("x", x))
+    check_ndim(x, "x", 4, "(N, C, H, W)")
+    out, indices = _max_pool(x, kernel_size, stride, padding)
+    return (out, indices) if return_indices else out
 
 
 def max_pool2d_backward(
@@ -88,6 +93,7 @@ def max_pool2d_backward(
     kernel_size: IntOrPair,
     stride: IntOrPair | None = None,
     padding: IntOrPair = 0,
+    indices: np.ndarray | None = None,
 ) -> np.ndarray:
     """Gradient of ``max_pool2d`` with respect to x.
 
@@ -95,17 +101,33 @@ def max_pool2d_backward(
         dout: upstream gradient, shape (N, C, H_out, W_out).
         x: the forward input, shape (N, C, H, W).
         kernel_size, stride, padding: as in the forward call.
+        indices: optional, from ``max_pool2d(..., return_indices=True)``, shape
+            (N, C, H_out, W_out); saves finding the maxima again.
 
     Returns:
         dx of shape (N, C, H, W): each dout entry added to the cell holding its window's
         first maximum; every other cell gets nothing from that window.
     """
     dout, x = as_float_arrays(("dout", dout), ("x", x))
-    x, _, argmax = _max_pool(x, kernel_size, stride, padding)
-    if dout.shape != argmax.shape:
-        raise ValueError(f"dout must have shape {argmax.shape} for x {x.shape}, got {dout.shape}")
+    check_ndim(x, "x", 4, "(N, C, H, W)")
+    if indices is None:
+        _, indices = _max_pool(x, kernel_size, stride, padding)
+    else:
+        _, _, _, (ho, wo) = pool_geometry(x.shape, kernel_size, stride, padding)
+        indices = np.asarray(indices)
+        plane = x.shape[2] * x.shape[3]
+        if indices.shape != (*x.shape[:2], ho, wo) or indices.dtype != np.int64:
+            raise ValueError(
+                f"indices must be int64 of shape {(*x.shape[:2], ho, wo)} (from "
+                f"max_pool2d(..., return_indices=True)), got {indices.dtype} {indices.shape}"
+            )
+        if indices.size and (indices.min() < 0 or indices.max() >= plane):
+            raise ValueError(f"indices must lie in [0, H*W = {plane}) for x {x.shape}")
+        indices = np.ascontiguousarray(indices)
+    if dout.shape != indices.shape:
+        raise ValueError(f"dout must have shape {indices.shape} for x {x.shape}, got {dout.shape}")
     dx = np.zeros_like(x)
-    _kernels.max_pool_backward(dout, argmax, dx)
+    _kernels.max_pool_backward(dout, indices, dx)
     return dx
 
 

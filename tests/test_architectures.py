@@ -19,7 +19,9 @@ def test_parameter_counts_equal_published_figures(build, published):
     assert model._params is None, "counting must not allocate weights"
 
 
-@pytest.mark.parametrize("build,size", [(S.alexnet, 224), (S.vgg16, 224), (S.resnet18, 224), (S.lenet5, 28)])
+@pytest.mark.parametrize(
+    "build,size", [(S.alexnet, 224), (S.vgg16, 224), (S.resnet18, 224), (S.lenet5, 28)]
+)
 def test_output_shapes_from_the_spec(build, size):
     channels = 1 if build is S.lenet5 else 3
     classes = 10 if build is S.lenet5 else 1000
@@ -69,7 +71,9 @@ class TorchBasicBlock(nn.Module):
         self.bn2 = nn.BatchNorm2d(c_out)
         self.downsample = None
         if stride != 1 or c_in != c_out:
-            self.downsample = nn.Sequential(nn.Conv2d(c_in, c_out, 1, stride, bias=False), nn.BatchNorm2d(c_out))
+            self.downsample = nn.Sequential(
+                nn.Conv2d(c_in, c_out, 1, stride, bias=False), nn.BatchNorm2d(c_out)
+            )
 
     def forward(self, x):
         out = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
@@ -111,13 +115,23 @@ def test_functional_residual_block_identity_and_projection():
     w1, w2 = rng.standard_normal((3, 3, 3, 3)), rng.standard_normal((3, 3, 3, 3))
     tx = torch.from_numpy(x)
     conv = torch.nn.functional.conv2d
-    main = conv(torch.relu(conv(tx, torch.from_numpy(w1), padding=1)), torch.from_numpy(w2), padding=1)
-    np.testing.assert_allclose(S.residual_block(x, w1, w2), torch.relu(main + tx).numpy(), atol=1e-12)
+    main = conv(
+        torch.relu(conv(tx, torch.from_numpy(w1), padding=1)), torch.from_numpy(w2), padding=1
+    )
+    np.testing.assert_allclose(
+        S.residual_block(x, w1, w2), torch.relu(main + tx).numpy(), atol=1e-12
+    )
     ws = rng.standard_normal((4, 3, 1, 1))
     w1p, w2p = rng.standard_normal((4, 3, 3, 3)), rng.standard_normal((4, 4, 3, 3))
-    main = conv(torch.relu(conv(tx, torch.from_numpy(w1p), stride=2, padding=1)), torch.from_numpy(w2p), padding=1)
+    main = conv(
+        torch.relu(conv(tx, torch.from_numpy(w1p), stride=2, padding=1)),
+        torch.from_numpy(w2p),
+        padding=1,
+    )
     short = conv(tx, torch.from_numpy(ws), stride=2)
-    np.testing.assert_allclose(S.residual_block(x, w1p, w2p, ws, stride=2), torch.relu(main + short).numpy(), atol=1e-12)
+    np.testing.assert_allclose(
+        S.residual_block(x, w1p, w2p, ws, stride=2), torch.relu(main + short).numpy(), atol=1e-12
+    )
     with pytest.raises(ValueError, match="w_shortcut"):
         S.residual_block(x, w1p, w2p)
 

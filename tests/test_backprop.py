@@ -20,7 +20,9 @@ def test_conv2d_backward_matches_autograd(cfg):
     out = conv2d(x, w, b, **kwargs)
     dout = random(rng, out.shape, dtype)
     dx, dw, db = conv2d_backward(dout, x, w, **kwargs)
-    _, (rx, rw, rb) = torch_forward_backward(lambda x, w, b: F.conv2d(x, w, b, **kwargs), [x, w, b], dout)
+    _, (rx, rw, rb) = torch_forward_backward(
+        lambda x, w, b: F.conv2d(x, w, b, **kwargs), [x, w, b], dout
+    )
     assert_close(dx, rx, dtype, "dx")
     assert_close(dw, rw, dtype, "dw")
     assert_close(db, rb, dtype, "db")
@@ -55,7 +57,9 @@ def test_numerical_gradient_of_known_functions():
     np.testing.assert_allclose(numerical_gradient(lambda v: v**2, x, dout), 2 * x * dout, rtol=1e-8)
     # scalar function: d/dx sum(sin x) = cos x, and x is restored afterwards
     before = x.copy()
-    np.testing.assert_allclose(numerical_gradient(lambda v: np.sin(v).sum(), x), np.cos(x), rtol=1e-8)
+    np.testing.assert_allclose(
+        numerical_gradient(lambda v: np.sin(v).sum(), x), np.cos(x), rtol=1e-8
+    )
     np.testing.assert_array_equal(x, before)
 
 

@@ -26,19 +26,27 @@ def test_effective_kernel_size_by_hand():
     assert effective_kernel_size(1, 7) == 1
 
 
-@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 3), st.integers(1, 3), st.integers(0, 2**31))
+@given(
+    st.integers(1, 4),
+    st.integers(1, 4),
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.integers(0, 2**31),
+)
 def test_dilated_conv_is_conv_with_zero_inserted_kernel(kh, kw, dh, dw, seed):
     rng = np.random.default_rng(seed)
     w = rng.standard_normal((2, 3, kh, kw))
     x = rng.standard_normal((1, 3, dh * (kh - 1) + 4, dw * (kw - 1) + 3))
-    np.testing.assert_allclose(conv2d(x, w, dilation=(dh, dw)), conv2d(x, dilate_kernel(w, (dh, dw))), atol=1e-12)
+    np.testing.assert_allclose(
+        conv2d(x, w, dilation=(dh, dw)), conv2d(x, dilate_kernel(w, (dh, dw))), atol=1e-12
+    )
 
 
 def brute_force_receptive_field(layers):
     """Grow a delta's influence backwards through a 1-D stack with torch autograd."""
-    length = 1
-    for k, s, d in layers:
-        length = length * s + d * (k - 1) + s  # ample input length
+    length = 3  # three output units; walk back to the input length that produces them
+    for k, s, d in reversed(layers):
+        length = (length - 1) * s + d * (k - 1) + 1
     x = torch.zeros(1, 1, length, requires_grad=True)
     h = x
     for k, s, d in layers:
@@ -55,7 +63,11 @@ def test_receptive_field_by_hand():
     assert receptive_field([]) == 1
 
 
-@given(st.lists(st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3)), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3)), min_size=1, max_size=4
+    )
+)
 def test_receptive_field_matches_brute_force(layers):
     assert receptive_field(layers) == brute_force_receptive_field(layers)
 

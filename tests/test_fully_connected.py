@@ -20,10 +20,20 @@ def test_flatten_is_row_major_over_c_h_w():
     np.testing.assert_array_equal(out[1], np.arange(12, 24))
 
 
-@given(st.integers(1, 5), st.integers(1, 6), st.integers(1, 6), st.sampled_from(DTYPES), st.integers(0, 2**31))
+@given(
+    st.integers(1, 5),
+    st.integers(1, 6),
+    st.integers(1, 6),
+    st.sampled_from(DTYPES),
+    st.integers(0, 2**31),
+)
 def test_linear_and_backward_match_torch(n, d_in, d_out, dtype, seed):
     rng = np.random.default_rng(seed)
-    x, w, b = random(rng, (n, d_in), dtype), random(rng, (d_out, d_in), dtype), random(rng, (d_out,), dtype)
+    x, w, b = (
+        random(rng, (n, d_in), dtype),
+        random(rng, (d_out, d_in), dtype),
+        random(rng, (d_out,), dtype),
+    )
     dout = random(rng, (n, d_out), dtype)
     out, (rx, rw, rb) = torch_forward_backward(F.linear, [x, w, b], dout)
     assert_close(linear(x, w, b), out, dtype)
@@ -33,7 +43,13 @@ def test_linear_and_backward_match_torch(n, d_in, d_out, dtype, seed):
     assert_close(db, rb, dtype, "db")
 
 
-@given(st.integers(1, 6), st.integers(2, 7), st.sampled_from(DTYPES), st.sampled_from([1.0, 50.0]), st.integers(0, 2**31))
+@given(
+    st.integers(1, 6),
+    st.integers(2, 7),
+    st.sampled_from(DTYPES),
+    st.sampled_from([1.0, 50.0]),
+    st.integers(0, 2**31),
+)
 def test_softmax_cross_entropy_matches_torch(n, classes, dtype, scale, seed):
     rng = np.random.default_rng(seed)
     logits = random(rng, (n, classes), dtype) * dtype(scale)

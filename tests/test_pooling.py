@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 import torch.nn.functional as F
 from hypothesis import given
 
@@ -75,3 +76,25 @@ def test_max_pool_padding_never_wins():
 def test_max_pool_propagates_nan_like_torch():
     x = np.array([[[[1.0, np.nan], [3.0, 2.0]]]])
     assert np.isnan(max_pool2d(x, 2)[0, 0, 0, 0])
+
+
+@given(pool_configs())
+def test_max_pool_indices_match_torch_and_feed_backward(cfg):
+    rng, x, args = _inputs(cfg)
+    out, indices = max_pool2d(x, *args, return_indices=True)
+    _, ref_indices = F.max_pool2d(
+        torch.from_numpy(x.astype(np.float64)), *args, return_indices=True
+    )
+    np.testing.assert_array_equal(indices, ref_indices.numpy())
+    dout = random(rng, out.shape, cfg["dtype"])
+    np.testing.assert_array_equal(
+        max_pool2d_backward(dout, x, *args, indices=indices), max_pool2d_backward(dout, x, *args)
+    )
+
+
+def test_max_pool_backward_rejects_foreign_indices():
+    x = np.zeros((1, 1, 4, 4))
+    with pytest.raises(ValueError, match="indices must lie"):
+        max_pool2d_backward(np.ones((1, 1, 2, 2)), x, 2, indices=np.full((1, 1, 2, 2), 99))
+    with pytest.raises(ValueError, match="int64 of shape"):
+        max_pool2d_backward(np.ones((1, 1, 2, 2)), x, 2, indices=np.zeros((1, 1, 3, 3), np.int64))

@@ -14,7 +14,10 @@ BAD_CALLS = [
     # (call, words the message must contain)
     (lambda: S.conv2d(np.zeros((3, 8, 8)), W), ["x", "4-D", "(3, 8, 8)"]),
     (lambda: S.conv2d(X, np.zeros((4, 3, 3))), ["w", "4-D"]),
-    (lambda: S.conv2d(X, np.zeros((4, 2, 3, 3))), ["channel mismatch", "(2, 3, 8, 8)", "(4, 2, 3, 3)"]),
+    (
+        lambda: S.conv2d(X, np.zeros((4, 2, 3, 3))),
+        ["channel mismatch", "(2, 3, 8, 8)", "(4, 2, 3, 3)"],
+    ),
     (lambda: S.conv2d(X, np.zeros((4, 1, 3, 3)), groups=2), ["groups=2", "divide"]),
     (lambda: S.conv2d(X, np.zeros((5, 1, 3, 3)), groups=3), ["groups=3", "divide"]),
     (lambda: S.conv2d(X, np.zeros((4, 3, 9, 9))), ["kernel", "larger", "padded input"]),
@@ -86,7 +89,9 @@ ANYTHING = st.one_of(
     dilation=ANYTHING,
     groups=ANYTHING,
 )
-def test_conv2d_garbage_gives_value_error_or_a_correct_shape(x_shape, w_shape, stride, padding, dilation, groups):
+def test_conv2d_garbage_gives_value_error_or_a_correct_shape(
+    x_shape, w_shape, stride, padding, dilation, groups
+):
     try:
         out = S.conv2d(np.ones(x_shape), np.ones(w_shape), None, stride, padding, dilation, groups)
     except ValueError:
@@ -96,7 +101,12 @@ def test_conv2d_garbage_gives_value_error_or_a_correct_shape(x_shape, w_shape, s
     assert np.all(np.isfinite(out))
 
 
-@given(shape=st.lists(st.integers(0, 6), min_size=1, max_size=5), kernel=ANYTHING, stride=ANYTHING, padding=ANYTHING)
+@given(
+    shape=st.lists(st.integers(0, 6), min_size=1, max_size=5),
+    kernel=ANYTHING,
+    stride=ANYTHING,
+    padding=ANYTHING,
+)
 def test_pooling_garbage_gives_value_error_or_a_result(shape, kernel, stride, padding):
     for pool in (S.max_pool2d, S.avg_pool2d):
         try:

@@ -1,0 +1,1 @@
+"""Speed measurements: ratios against PyTorch CPU, printed as tables (``make bench``)."""

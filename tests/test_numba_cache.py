@@ -1,0 +1,31 @@
+"""cache=True works: a second process loads the compiled kernels instead of recompiling."""
+
+import json
+import subprocess
+import sys
+
+SCRIPT = """
+import json, numpy as np
+from solutions import _kernels, conv2d, conv2d_backward, max_pool2d
+for dtype in (np.float32, np.float64):
+    x = np.ones((2, 3, 8, 8), dtype); w = np.ones((4, 3, 3, 3), dtype)
+    conv2d(x, w, padding=1); conv2d_backward(conv2d(x, w), x, w); max_pool2d(x, 2)
+    conv2d(x, np.ones((3, 1, 3, 3), dtype), groups=3)
+stats = {name: (sum(f.stats.cache_hits.values()), sum(f.stats.cache_misses.values()))
+         for name, f in vars(_kernels).items() if hasattr(f, "stats")}
+print(json.dumps(stats))
+"""
+
+
+def run_once():
+    out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_second_process_does_not_recompile():
+    run_once()  # compiles what is missing and writes the cache
+    stats = run_once()
+    used = {name: hm for name, hm in stats.items() if sum(hm)}
+    assert {"im2col", "col2im", "depthwise_forward", "max_pool_forward"} <= set(used)
+    misses = {name: m for name, (_, m) in used.items() if m}
+    assert not misses, f"recompiled in a warm process: {misses}"
