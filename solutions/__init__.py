@@ -6,6 +6,13 @@ fully_connected, backprop, architectures. Layouts and defaults follow
 ``torch.nn.functional``, so PyTorch is a drop-in test oracle.
 """
 
+import os
+
+# Numba's OpenMP workers spin after each parallel kernel (pooling, depthwise) and starve the
+# OpenBLAS threads of the next convolution's GEMM: measured, a conv + pool pair took 16 ms
+# instead of 10. Passive waiting removes that; a value the user has set is kept.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 from solutions.activations import (
     elu,
     elu_backward,

@@ -5,10 +5,10 @@ the Python layer (``solutions._validate``) before a kernel is called. Kernels wr
 output arrays they are handed, so the caller chooses the dtype (float32 or float64) and the
 compiled signature follows it.
 
-Why these loops look the way they do (measured, see FACTS.md): 1-D row views in the innermost
-loop vectorise, and a unit-stride branch lets them (a runtime stride does not); ``prange`` is
-used only in kernels that call no BLAS (depthwise, pooling), never around a GEMM; the first
-arg-max is stored on ties, as PyTorch does.
+Why these loops look the way they do (measured, see FACTS.md and the comment below): 1-D row
+views in the innermost loop vectorise; ``prange`` is used only in kernels that call no BLAS
+(depthwise, pooling), never around a GEMM; the first arg-max is stored on ties, as PyTorch
+does.
 """
 
 from __future__ import annotations
@@ -16,45 +16,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-# --- row helpers: the innermost loops ------------------------------------------------------
-# Each indexes its rows with the bare loop variable. Written as ``row[offset + t]`` Numba must
-# allow for a negative index (wrap-around), which blocks vectorisation: 3-4x slower, measured.
-# The callers slice the rows first; a step-1 slice keeps the contiguous layout. They are
-# inlined into the caller's IR (a plain call to another jitted function was 2.5x slower).
-
-
-@njit(cache=True, inline="always")
-def _copy(dst, src):  # pragma: no cover - jitted
-    for t in range(dst.shape[0]):
-        dst[t] = src[t]
-
-
-@njit(cache=True, inline="always")
-def _add(dst, src):  # pragma: no cover - jitted
-    for t in range(dst.shape[0]):
-        dst[t] += src[t]
-
-
-@njit(cache=True, inline="always")
-def _axpy(dst, a, src):  # pragma: no cover - jitted
-    for t in range(dst.shape[0]):
-        dst[t] += a * src[t]
-
-
-@njit(cache=True, inline="always", fastmath={"reassoc", "contract"})
-def _dot(a, b):  # pragma: no cover - jitted
-    # reassociation lets the sum vectorise; NaN and inf still propagate (no nnan/ninf flags)
-    acc = a.dtype.type(0)
-    for t in range(a.shape[0]):
-        acc += a[t] * b[t]
-    return acc
-
-
-@njit(cache=True, inline="always")
-def _window_row(row, start, step, count):  # pragma: no cover - jitted
-    """The ``count`` entries row[start], row[start + step], ... as a view."""
-    return row[start : start + (count - 1) * step + 1 : step]
-
+# Innermost loops run over pre-sliced row views with the bare loop variable as the index:
+# written as ``row[offset + t]``, Numba must allow for a negative index (wrap-around), which
+# blocks vectorisation. The loops are spelled out in each kernel: measured, calling a small
+# jitted helper for them (inlined or not) was 3-7x slower. A step-1 slice keeps the
+# contiguous layout, so unit stride gets its own branch.
 
 # --- im2col / col2im: the data movement around the convolution GEMMs ----------------------
 
@@ -66,13 +32,18 @@ def im2col(xp, c0, c1, kh, kw, sh, sw, dh, dw, ho, wo, cols):  # pragma: no cove
         for c in range(c0, c1):
             for i in range(kh):
                 for j in range(kw):
-                    dst = cols[n, ((c - c0) * kh + i) * kw + j]
+                    col = cols[n, ((c - c0) * kh + i) * kw + j]
                     for oh in range(ho):
-                        src = xp[n, c, oh * sh + i * dh]
+                        xrow = xp[n, c, oh * sh + i * dh]
+                        dst = col[oh * wo : oh * wo + wo]
                         if sw == 1:
-                            _copy(dst[oh * wo : oh * wo + wo], src[j * dw : j * dw + wo])
+                            src = xrow[j * dw : j * dw + wo]
+                            for t in range(wo):
+                                dst[t] = src[t]
                         else:
-                            _copy(dst[oh * wo : oh * wo + wo], _window_row(src, j * dw, sw, wo))
+                            src_strided = xrow[j * dw : j * dw + (wo - 1) * sw + 1 : sw]
+                            for t in range(wo):
+                                dst[t] = src_strided[t]
 
 
 @njit(cache=True)
@@ -82,32 +53,21 @@ def col2im(dcols, c0, c1, kh, kw, sh, sw, dh, dw, ho, wo, dxp):  # pragma: no co
         for c in range(c0, c1):
             for i in range(kh):
                 for j in range(kw):
-                    src = dcols[n, ((c - c0) * kh + i) * kw + j]
+                    col = dcols[n, ((c - c0) * kh + i) * kw + j]
                     for oh in range(ho):
-                        dst = dxp[n, c, oh * sh + i * dh]
+                        dxrow = dxp[n, c, oh * sh + i * dh]
+                        src = col[oh * wo : oh * wo + wo]
                         if sw == 1:
-                            _add(dst[j * dw : j * dw + wo], src[oh * wo : oh * wo + wo])
+                            dst = dxrow[j * dw : j * dw + wo]
+                            for t in range(wo):
+                                dst[t] += src[t]
                         else:
-                            _add(_window_row(dst, j * dw, sw, wo), src[oh * wo : oh * wo + wo])
+                            dst_strided = dxrow[j * dw : j * dw + (wo - 1) * sw + 1 : sw]
+                            for t in range(wo):
+                                dst_strided[t] += src[t]
 
 
 # --- depthwise convolution (groups == C_in): direct loops beat im2col + tiny GEMMs ----------
-
-
-@njit(cache=True)
-def _depthwise_plane(xplane, wk, sh, sw, dh, dw, oplane):  # pragma: no cover - jitted
-    """oplane[oh, ow] += sum_ij wk[i, j] * xplane[oh*sh + i*dh, ow*sw + j*dw]."""
-    ho, wo = oplane.shape
-    kh, kw = wk.shape
-    for oh in range(ho):
-        orow = oplane[oh]
-        for i in range(kh):
-            xrow = xplane[oh * sh + i * dh]
-            for j in range(kw):
-                if sw == 1:
-                    _axpy(orow, wk[i, j], xrow[j * dw : j * dw + wo])
-                else:
-                    _axpy(orow, wk[i, j], _window_row(xrow, j * dw, sw, wo))
 
 
 @njit(cache=True, parallel=True)
@@ -116,30 +76,26 @@ def depthwise_forward(xp, w, sh, sw, dh, dw, out):  # pragma: no cover - jitted
 
     Parallel over (n, k): every output plane is written by one thread, and no BLAS runs here.
     """
-    n_batch, n_out = out.shape[0], out.shape[1]
+    n_batch, n_out, ho, wo = out.shape
+    kh, kw = w.shape[2], w.shape[3]
     mult = n_out // xp.shape[1]
     for nk in prange(n_batch * n_out):
         n, k = nk // n_out, nk % n_out
-        _depthwise_plane(xp[n, k // mult], w[k, 0], sh, sw, dh, dw, out[n, k])
-
-
-@njit(cache=True)
-def _depthwise_plane_backward(gplane, xplane, wk, sh, sw, dh, dw, dxplane, dwk):  # pragma: no cover
-    """Adds this plane's share to dxplane (padded input gradient) and dwk (kh, kw)."""
-    ho, wo = gplane.shape
-    kh, kw = wk.shape
-    for oh in range(ho):
-        grow = gplane[oh]
-        for i in range(kh):
-            xrow = xplane[oh * sh + i * dh]
-            dxrow = dxplane[oh * sh + i * dh]
-            for j in range(kw):
-                if sw == 1:
-                    dwk[i, j] += _dot(grow, xrow[j * dw : j * dw + wo])
-                    _axpy(dxrow[j * dw : j * dw + wo], wk[i, j], grow)
-                else:
-                    dwk[i, j] += _dot(grow, _window_row(xrow, j * dw, sw, wo))
-                    _axpy(_window_row(dxrow, j * dw, sw, wo), wk[i, j], grow)
+        xplane, oplane, wk = xp[n, k // mult], out[n, k], w[k, 0]
+        for oh in range(ho):
+            orow = oplane[oh]
+            for i in range(kh):
+                xrow = xplane[oh * sh + i * dh]
+                for j in range(kw):
+                    wv = wk[i, j]
+                    if sw == 1:
+                        src = xrow[j * dw : j * dw + wo]
+                        for t in range(wo):
+                            orow[t] += wv * src[t]
+                    else:
+                        src_strided = xrow[j * dw : j * dw + (wo - 1) * sw + 1 : sw]
+                        for t in range(wo):
+                            orow[t] += wv * src_strided[t]
 
 
 @njit(cache=True, parallel=True)
@@ -150,22 +106,33 @@ def depthwise_backward(dout, xp, w, sh, sw, dh, dw, dxp, dweight_per_example):  
     Parallel over examples: each thread owns dxp[n] and dweight_per_example[n], so no two
     threads write the same cell (output channels of one example share an input channel).
     """
-    n_batch, n_out = dout.shape[0], dout.shape[1]
+    n_batch, n_out, ho, wo = dout.shape
+    kh, kw = w.shape[2], w.shape[3]
     mult = n_out // xp.shape[1]
     for n in prange(n_batch):
         for k in range(n_out):
             c = k // mult
-            _depthwise_plane_backward(
-                dout[n, k],
-                xp[n, c],
-                w[k, 0],
-                sh,
-                sw,
-                dh,
-                dw,
-                dxp[n, c],
-                dweight_per_example[n, k, 0],
-            )
+            for oh in range(ho):
+                grow = dout[n, k, oh]
+                for i in range(kh):
+                    xrow = xp[n, c, oh * sh + i * dh]
+                    dxrow = dxp[n, c, oh * sh + i * dh]
+                    for j in range(kw):
+                        wv = w[k, 0, i, j]
+                        acc = dweight_per_example.dtype.type(0)
+                        if sw == 1:
+                            src = xrow[j * dw : j * dw + wo]
+                            dst = dxrow[j * dw : j * dw + wo]
+                            for t in range(wo):
+                                acc += grow[t] * src[t]
+                                dst[t] += wv * grow[t]
+                        else:
+                            src_strided = xrow[j * dw : j * dw + (wo - 1) * sw + 1 : sw]
+                            dst_strided = dxrow[j * dw : j * dw + (wo - 1) * sw + 1 : sw]
+                            for t in range(wo):
+                                acc += grow[t] * src_strided[t]
+                                dst_strided[t] += wv * grow[t]
+                        dweight_per_example[n, k, 0, i, j] += acc
 
 
 # --- pooling: padding is handled by bounds, never materialised; parallel over (n, c) planes --

