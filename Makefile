@@ -1,0 +1,42 @@
+# CNN from Scratch: every target goes through the one virtual environment in .venv/.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: help course test lint bench install clean
+
+help:
+	@echo "make course  - install, warm the compiled kernels, report what is built"
+	@echo "make test    - lint (ruff) and the full test suite (PyTorch as oracle)"
+	@echo "make bench   - speed of the kernels against PyTorch CPU, as a table"
+	@echo "make clean   - remove the virtual environment and caches"
+
+# Re-installs when pyproject.toml changes. pip's notes about this machine's local package
+# folders are filtered out; its exit status still counts (pipefail).
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 \
+		| { grep -v "is ignored: it is neither a file nor a directory" || true; }
+	touch $@
+
+install: $(INSTALLED)
+
+course: install
+	$(PY) -m solutions
+
+lint: install
+	$(VENV)/bin/ruff check --output-format concise .
+	$(VENV)/bin/ruff format --check .
+
+test: lint
+	$(PY) -m pytest
+
+bench: install
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

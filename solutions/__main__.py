@@ -1,0 +1,56 @@
+"""``python -m solutions`` (run by ``make course``): compile the kernels and report.
+
+Compiling here, once, means the first call in a notebook or a grading run loads the kernels
+from Numba's cache instead of compiling them (seconds per kernel and dtype).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+import solutions as S
+
+
+def warm_up() -> float:
+    """Call every kernel once per dtype; return the seconds it took."""
+    start = time.perf_counter()
+    for dtype in (np.float32, np.float64):
+        x = np.ones((2, 4, 8, 8), dtype)
+        for kwargs in ({"padding": 1}, {"stride": 2}, {"groups": 4, "padding": 1}):
+            w = np.ones((4, 4 // kwargs.get("groups", 1), 3, 3), dtype)
+            out = S.conv2d(x, w, **kwargs)
+            S.conv2d_backward(np.ones_like(out), x, w, **kwargs)
+        for pool, backward in (
+            (S.max_pool2d, S.max_pool2d_backward),
+            (S.avg_pool2d, S.avg_pool2d_backward),
+        ):
+            backward(np.ones_like(pool(x, 2)), x, 2)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    seconds = warm_up()
+    print(
+        f"solutions: {len(S.__all__)} public names; kernels compiled or loaded in {seconds:.1f} s"
+    )
+    print("\nclassic networks, parameters counted from their specs (nothing allocated):")
+    for name, build in (
+        ("LeNet-5 (d2l)", S.lenet5),
+        ("AlexNet", S.alexnet),
+        ("VGG-16", S.vgg16),
+        ("ResNet-18", S.resnet18),
+    ):
+        print(f"  {name:<14} {S.count_parameters(build()):>12,}")
+    print("\nLeNet-5 layer by layer:")
+    print(S.summary(S.lenet5(), (1, 1, 28, 28)))
+    print(
+        "\nBuilt so far: the reference library (solutions/). Not built yet: the book (book/),"
+        "\nthe exercises (exercises/) and the autograder (autograder/)."
+        "\nNext: `make test` runs the test suite; `make bench` compares speed with PyTorch."
+    )
+
+
+if __name__ == "__main__":
+    main()
