@@ -98,13 +98,14 @@ def depthwise_forward(xp, w, sh, sw, dh, dw, out):  # pragma: no cover - jitted
                             orow[t] += wv * src_strided[t]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, fastmath={"reassoc", "contract"})
 def depthwise_backward(dout, xp, w, sh, sw, dh, dw, dxp, dweight_per_example):  # pragma: no cover
     """Gradients of ``depthwise_forward``: accumulates into dxp (padded) and into
     dweight_per_example (N, K, 1, kh, kw), which the caller sums over N.
 
     Parallel over examples: each thread owns dxp[n] and dweight_per_example[n], so no two
     threads write the same cell (output channels of one example share an input channel).
+    ``reassoc`` lets the weight-gradient sums vectorise; NaN and inf still propagate.
     """
     n_batch, n_out, ho, wo = dout.shape
     kh, kw = w.shape[2], w.shape[3]
@@ -167,15 +168,24 @@ def max_pool_forward(x, kh, kw, sh, sw, ph, pw, out, argmax):  # pragma: no cove
 
 @njit(cache=True, parallel=True)
 def max_pool_backward(dout, argmax, dx):  # pragma: no cover - jitted
-    """Route each output gradient to the single input cell that won the max."""
+    """Route each output gradient to the single input cell that won the max.
+
+    Returns how many indices fell outside the (H, W) plane (skipped): the caller raises, so
+    indices handed in by a user are checked without a separate pass over them.
+    """
     n_batch, n_ch, ho, wo = dout.shape
-    width = dx.shape[3]
+    height, width = dx.shape[2], dx.shape[3]
+    bad = 0
     for nc in prange(n_batch * n_ch):
         n, c = nc // n_ch, nc % n_ch
         for oh in range(ho):
             for ow in range(wo):
                 idx = argmax[n, c, oh, ow]
-                dx[n, c, idx // width, idx % width] += dout[n, c, oh, ow]
+                if idx < 0 or idx >= height * width:
+                    bad += 1
+                else:
+                    dx[n, c, idx // width, idx % width] += dout[n, c, oh, ow]
+    return bad
 
 
 @njit(cache=True, parallel=True)

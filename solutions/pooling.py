@@ -115,19 +115,18 @@ def max_pool2d_backward(
     else:
         _, _, _, (ho, wo) = pool_geometry(x.shape, kernel_size, stride, padding)
         indices = np.asarray(indices)
-        plane = x.shape[2] * x.shape[3]
         if indices.shape != (*x.shape[:2], ho, wo) or indices.dtype != np.int64:
             raise ValueError(
                 f"indices must be int64 of shape {(*x.shape[:2], ho, wo)} (from "
                 f"max_pool2d(..., return_indices=True)), got {indices.dtype} {indices.shape}"
             )
-        if indices.size and (indices.min() < 0 or indices.max() >= plane):
-            raise ValueError(f"indices must lie in [0, H*W = {plane}) for x {x.shape}")
         indices = np.ascontiguousarray(indices)
     if dout.shape != indices.shape:
         raise ValueError(f"dout must have shape {indices.shape} for x {x.shape}, got {dout.shape}")
     dx = np.zeros_like(x)
-    _kernels.max_pool_backward(dout, indices, dx)
+    if _kernels.max_pool_backward(dout, indices, dx):
+        plane = x.shape[2] * x.shape[3]
+        raise ValueError(f"indices must lie in [0, H*W = {plane}) for x {x.shape}")
     return dx
 
 
