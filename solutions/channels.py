@@ -192,7 +192,10 @@ def conv2d(
     if b is not None:
         _check_bias(b, g.out_channels, w.shape)
     xp = pad_nchw(x, g.pads)
-    if g.depthwise:
+    if g.depthwise and (g.kh, g.kw, g.stride[1]) == (3, 3, 1):
+        out = np.empty((g.batch, g.out_channels, g.ho, g.wo), dtype=x.dtype)
+        _kernels.depthwise3x3_forward(xp, w, g.stride[0], *g.dilation, out)
+    elif g.depthwise:
         out = np.zeros((g.batch, g.out_channels, g.ho, g.wo), dtype=x.dtype)
         _kernels.depthwise_forward(xp, w, *g.stride, *g.dilation, out)
     else:

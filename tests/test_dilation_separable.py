@@ -103,3 +103,22 @@ def test_separable_is_depthwise_then_pointwise(dtype):
     assert_close(pointwise_conv2d(x, wp), F.conv2d(t64(x), t64(wp)), dtype)
     # 4 output channels from 3: 27 + 12 = 39 weights instead of 108
     assert wd.size + wp.size == 39
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(padding=1),
+        dict(stride=(2, 1), padding=(0, 2), dilation=2),
+        dict(padding="same", dilation=(3, 1)),
+    ],
+)
+def test_depthwise_3x3_fast_path_matches_torch(dtype, kwargs):
+    # 3x3 with unit column stride takes its own single-pass kernel: rows stride and dilation
+    rng = np.random.default_rng(5)
+    x = random(rng, (2, 4, 9, 8), dtype)
+    w = random(rng, (8, 1, 3, 3), dtype)  # depth multiplier 2
+    assert_close(
+        conv2d(x, w, groups=4, **kwargs), F.conv2d(t64(x), t64(w), groups=4, **kwargs), dtype
+    )

@@ -10,7 +10,8 @@ from solutions import _kernels, conv2d, conv2d_backward, max_pool2d
 for dtype in (np.float32, np.float64):
     x = np.ones((2, 3, 8, 8), dtype); w = np.ones((4, 3, 3, 3), dtype)
     conv2d(x, w, padding=1); conv2d_backward(conv2d(x, w), x, w); max_pool2d(x, 2)
-    conv2d(x, np.ones((3, 1, 3, 3), dtype), groups=3)
+    conv2d(x, np.ones((3, 1, 3, 3), dtype), groups=3)  # the 3x3 depthwise kernel
+    conv2d(x, np.ones((3, 1, 2, 2), dtype), groups=3)  # the general one
 stats = {name: (sum(f.stats.cache_hits.values()), sum(f.stats.cache_misses.values()))
          for name, f in vars(_kernels).items() if hasattr(f, "stats")}
 print(json.dumps(stats))
@@ -26,6 +27,7 @@ def test_second_process_does_not_recompile():
     run_once()  # compiles what is missing and writes the cache
     stats = run_once()
     used = {name: hm for name, hm in stats.items() if sum(hm)}
-    assert {"im2col", "col2im", "depthwise_forward", "max_pool_forward"} <= set(used)
+    expected = {"im2col", "col2im", "depthwise_forward", "depthwise3x3_forward", "max_pool_forward"}
+    assert expected <= set(used)
     misses = {name: m for name, (_, m) in used.items() if m}
     assert not misses, f"recompiled in a warm process: {misses}"
