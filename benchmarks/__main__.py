@@ -4,7 +4,7 @@ Each implementation runs in its own process (see worker.py). The machine sets
 OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, which slow numpy's OpenBLAS on this CPU; our column is
 measured twice, once with the machine's environment and once with both variables unset (in
 that child process only). Ratios are throughput ratios: ours / PyTorch, higher is better,
-1.0 means as fast as PyTorch.
+1.0 means as fast as PyTorch. ``--markdown`` prints the table as Markdown (for the README).
 """
 
 from __future__ import annotations
@@ -74,13 +74,19 @@ def main() -> None:
             (op, case, dtype, f"{t_ref * 1e3:.3f}", f"{ours[key] * 1e3:.3f}", f"{ratio:.2f}",
              f"{ratio_unset:.2f}", f">= {goal:.2f}{mark}")
         )  # fmt: skip
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    fmt = " | ".join(f"{{:<{w}}}" for w in widths)
     print()
-    print(fmt.format(*header))
-    print("-+-".join("-" * w for w in widths))
-    for r in rows:
-        print(fmt.format(*r))
+    if "--markdown" in sys.argv:  # for the README
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+        for r in rows:
+            print("| " + " | ".join(r) + " |")
+    else:
+        widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+        fmt = " | ".join(f"{{:<{w}}}" for w in widths)
+        print(fmt.format(*header))
+        print("-+-".join("-" * w for w in widths))
+        for r in rows:
+            print(fmt.format(*r))
     print(
         "\nratio = PyTorch time / our time (throughput ratio, higher is better), 2 threads each;"
         "\nratio* = the same with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for our process."
