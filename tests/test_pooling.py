@@ -19,24 +19,22 @@ def _inputs(cfg):
     return rng, x, (cfg["kernel_size"], cfg["stride"], cfg["padding"])
 
 
-@given(pool_configs())
-def test_max_pool_matches_torch(cfg):
-    rng, x, args = _inputs(cfg)
-    out = max_pool2d(x, *args)
-    dout = random(rng, out.shape, cfg["dtype"])
-    ref, (rdx,) = torch_forward_backward(lambda t: F.max_pool2d(t, *args), [x], dout)
-    assert_close(out, ref, cfg["dtype"])
-    assert_close(max_pool2d_backward(dout, x, *args), rdx, cfg["dtype"], "dx")
+POOLS = {
+    "max": (max_pool2d, max_pool2d_backward, F.max_pool2d),
+    "avg": (avg_pool2d, avg_pool2d_backward, F.avg_pool2d),
+}
 
 
-@given(pool_configs())
-def test_avg_pool_matches_torch(cfg):
+@pytest.mark.parametrize("kind", POOLS)
+@given(cfg=pool_configs())
+def test_pool_forward_and_backward_match_torch(kind, cfg):
+    forward, backward, reference = POOLS[kind]
     rng, x, args = _inputs(cfg)
-    out = avg_pool2d(x, *args)
+    out = forward(x, *args)
     dout = random(rng, out.shape, cfg["dtype"])
-    ref, (rdx,) = torch_forward_backward(lambda t: F.avg_pool2d(t, *args), [x], dout)
+    ref, (rdx,) = torch_forward_backward(lambda t: reference(t, *args), [x], dout)
     assert_close(out, ref, cfg["dtype"])
-    assert_close(avg_pool2d_backward(dout, x, *args), rdx, cfg["dtype"], "dx")
+    assert_close(backward(dout, x, *args), rdx, cfg["dtype"], "dx")
 
 
 def test_max_pool_backward_routes_to_argmax_only():
