@@ -61,6 +61,11 @@ class Layer:
             shapes.update({f"{prefix}.{k}": v for k, v in child.param_shapes().items()})
         return shapes
 
+    def num_parameters(self) -> int:
+        """Learnable scalars, children's included, counted from the shapes."""
+        own = sum(math.prod(shape) for shape in self.own_param_shapes().values())
+        return own + sum(child.num_parameters() for _, child in self.children())
+
     def _init_own(self, rng: np.random.Generator, dtype: type, init: str) -> dict[str, np.ndarray]:
         return {}
 
@@ -217,6 +222,81 @@ class Conv2d(Layer):
             f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
             f"stride={self.stride}, padding={self.padding})"
         )
+
+
+class MaskedConv2d(Conv2d):
+    """A convolution in which output map k reads only the input maps where connections[k] is
+    True (LeNet-5's C3 layer); bias always present.
+
+    Masked weights are zero, receive no gradient and are not counted as parameters. With
+    ``connections`` of shape (C_out, C_in); x (N, C_in, H, W) -> (N, C_out, H_out, W_out).
+    """
+
+    def __init__(
+        self, in_channels: int, out_channels: int, kernel_size: IntOrPair, connections: np.ndarray
+    ):
+        super().__init__(in_channels, out_channels, kernel_size)
+        mask = np.asarray(connections, dtype=bool)
+        if mask.shape != (out_channels, in_channels):
+            raise ValueError(
+                f"connections must have shape ({out_channels}, {in_channels}), got {mask.shape}"
+            )
+        self.mask = mask[:, :, None, None]
+
+    def num_parameters(self) -> int:
+        return int(self.mask.sum()) * math.prod(self.kernel_size) + self.out_channels
+
+    def _init_own(self, rng, dtype, init):
+        fan_in = self.mask.sum(axis=1).reshape(-1, 1, 1, 1) * math.prod(self.kernel_size)
+        std = np.sqrt(2.0 / fan_in)  # He, per output map: each reads a different number of maps
+        weight = rng.standard_normal(self.own_param_shapes()["weight"]) * std * self.mask
+        return {"weight": weight.astype(dtype), "bias": np.zeros(self.out_channels, dtype)}
+
+    def forward(self, x):
+        p = self._own_params()
+        self._cache = x
+        return conv2d(x, p["weight"] * self.mask, p["bias"], **self._hyper())
+
+    def backward(self, dout):
+        dx = super().backward(dout)
+        self._grads["weight"] = self._grads["weight"] * self.mask
+        return dx
+
+
+class Subsampling(Layer):
+    """LeCun's subsampling: per channel, a trainable coefficient times the sum of each 2x2
+    block, plus a trainable bias (2 parameters per channel). x (N, C, H, W) -> (N, C, H/2, W/2).
+    """
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.channels = check_int(channels, "channels", 1)
+
+    def own_param_shapes(self):
+        return {"weight": (self.channels,), "bias": (self.channels,)}
+
+    def _init_own(self, rng, dtype, init):
+        # start as an average pooling: coefficient 1/4 on the sum of 4 values
+        return {
+            "weight": np.full(self.channels, 0.25, dtype),
+            "bias": np.zeros(self.channels, dtype),
+        }
+
+    def forward(self, x):
+        p = self._own_params()
+        sums = 4 * avg_pool2d(x, 2)
+        self._cache = (x, sums)
+        return p["weight"].reshape(1, -1, 1, 1) * sums + p["bias"].reshape(1, -1, 1, 1)
+
+    def backward(self, dout):
+        x, sums = self._saved()
+        self._grads["weight"] = (dout * sums).sum(axis=(0, 2, 3))
+        self._grads["bias"] = dout.sum(axis=(0, 2, 3))
+        dsums = dout * self._params["weight"].reshape(1, -1, 1, 1)
+        return 4 * avg_pool2d_backward(dsums, x, 2)
+
+    def output_shape(self, input_shape):
+        return AvgPool2d(2).output_shape(input_shape)
 
 
 class Linear(Layer):
@@ -563,7 +643,7 @@ class ResidualBlock(Layer):
 def count_parameters(model: Layer | dict[str, np.ndarray]) -> int:
     """Number of learnable scalars: from a model's shapes (nothing allocated) or a dict of arrays."""
     if isinstance(model, Layer):
-        return sum(math.prod(s) for s in model.param_shapes().values())
+        return model.num_parameters()
     if isinstance(model, dict):
         return sum(int(np.asarray(v).size) for v in model.values())
     raise ValueError(f"model must be a Layer or a dict of arrays, got {type(model).__name__}")
@@ -627,6 +707,40 @@ def lenet5(activation: str = "sigmoid", pool: str = "avg", num_classes: int = 10
         Flatten(),
         Linear(16 * 5 * 5, 120), a(),
         Linear(120, 84), a(),
+        Linear(84, num_classes),
+    )  # fmt: skip
+
+
+def _lenet_c3_connections() -> np.ndarray:
+    """LeCun et al. 1998, Table I: which of S2's 6 maps each of C3's 16 maps reads (16, 6).
+
+    Maps 0-5 read 3 neighbouring maps, 6-11 read 4 neighbouring maps, 12-14 read 4 maps that
+    are not all neighbours, 15 reads all 6: 60 connections in all.
+    """
+    table = np.zeros((16, 6), dtype=bool)
+    for k in range(6):
+        table[k, [(k + d) % 6 for d in range(3)]] = True
+        table[6 + k, [(k + d) % 6 for d in range(4)]] = True
+    for k, maps in zip((12, 13, 14), ([0, 1, 3, 4], [1, 2, 4, 5], [0, 2, 3, 5]), strict=True):
+        table[k, maps] = True
+    table[15] = True
+    return table
+
+
+def lenet5_classic(num_classes: int = 10) -> Sequential:
+    """LeNet-5 as in LeCun et al. 1998 (input (N, 1, 32, 32)): 60,850 parameters.
+
+    C1 conv 5x5 (6) - S2 subsampling - C3 conv 5x5 (16, partial connections of Table I) -
+    S4 subsampling - C5 conv 5x5 (120) - F6 linear 120->84 - output, with tanh squashing after
+    every layer but the last. C1 to F6 hold the paper's 60,000 trainable parameters
+    (156 + 12 + 1,516 + 32 + 48,120 + 10,164); the paper's fixed RBF output units are replaced
+    by a linear layer (850 more), trained with softmax cross-entropy.
+    """
+    return Sequential(
+        Conv2d(1, 6, 5), Tanh(), Subsampling(6), Tanh(),
+        MaskedConv2d(6, 16, 5, _lenet_c3_connections()), Tanh(), Subsampling(16), Tanh(),
+        Conv2d(16, 120, 5), Tanh(), Flatten(),
+        Linear(120, 84), Tanh(),
         Linear(84, num_classes),
     )  # fmt: skip
 
