@@ -6,12 +6,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help course test lint bench install clean
+.PHONY: help course test lint bench train install clean
 
 help:
 	@echo "make course  - install, warm the compiled kernels, report what is built"
 	@echo "make test    - lint (ruff) and the full test suite (PyTorch as oracle)"
-	@echo "make bench   - speed of the kernels against PyTorch CPU, as a table"
+	@echo "make bench   - speed of the kernels and of LeNet training against PyTorch CPU"
+	@echo "make train   - train LeNet-5 on scikit-learn's digits, print the test accuracy"
 	@echo "make clean   - remove the virtual environment and caches"
 
 # Re-installs when pyproject.toml changes. pip's notes about this machine's local package
@@ -36,6 +37,10 @@ test: lint
 
 bench: install
 	$(PY) -m benchmarks
+	$(PY) -m benchmarks.train
+
+train: install
+	$(PY) -m solutions.train
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

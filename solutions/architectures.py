@@ -247,7 +247,10 @@ class MaskedConv2d(Conv2d):
         return int(self.mask.sum()) * math.prod(self.kernel_size) + self.out_channels
 
     def _init_own(self, rng, dtype, init):
-        fan_in = self.mask.sum(axis=1).reshape(-1, 1, 1, 1) * math.prod(self.kernel_size)
+        # an output map may read no input map at all (then it is its bias): keep fan-in >= 1
+        fan_in = np.maximum(self.mask.sum(axis=1).reshape(-1, 1, 1, 1), 1) * math.prod(
+            self.kernel_size
+        )
         std = np.sqrt(2.0 / fan_in)  # He, per output map: each reads a different number of maps
         weight = rng.standard_normal(self.own_param_shapes()["weight"]) * std * self.mask
         return {"weight": weight.astype(dtype), "bias": np.zeros(self.out_channels, dtype)}

@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> float:
         help="lenet5: d2l's LeNet-5 with ReLU and max pooling (default); "
         "lenet5-sigmoid: d2l's original; lenet5-classic: LeCun et al. 1998",
     )
-    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=None, help="default: per model")
     parser.add_argument("--momentum", type=float, default=0.9)

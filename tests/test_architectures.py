@@ -159,3 +159,48 @@ def test_layer_contract_errors():
     model = S.lenet5()
     with pytest.raises(ValueError, match="missing"):
         model.load_params({"0.weight": np.zeros((6, 1, 5, 5))})
+
+
+def test_classic_lenet_counts_the_papers_60000():
+    model = S.lenet5_classic()
+    per_layer = {name: layer.num_parameters() for name, layer in model.layers}
+    # LeCun et al. 1998: C1 156, S2 12, C3 1,516, S4 32, C5 48,120, F6 10,164 = 60,000
+    assert [per_layer[k] for k in ("0", "2", "4", "6", "8", "11")] == [
+        156,
+        12,
+        1516,
+        32,
+        48120,
+        10164,
+    ]
+    assert S.count_parameters(model) == 60_000 + 850  # + a linear output instead of RBF units
+    assert model.output_shape((3, 1, 32, 32)) == (3, 10)
+
+
+def test_c3_connection_table_matches_the_paper():
+    table = S.lenet5_classic()[4].mask[:, :, 0, 0]
+    assert table.sum() == 60  # 6 maps x 3 + 9 maps x 4 + 1 map x 6
+    assert list(table.sum(axis=1)) == [3] * 6 + [4] * 9 + [6]
+    assert sorted(np.nonzero(table[0])[0]) == [0, 1, 2] and sorted(np.nonzero(table[14])[0]) == [
+        0,
+        2,
+        3,
+        5,
+    ]
+
+
+def test_masked_conv_keeps_masked_weights_at_zero_and_matches_torch():
+    rng = np.random.default_rng(0)
+    mask = rng.random((4, 3)) < 0.5
+    layer = S.MaskedConv2d(3, 4, 3, mask).initialize(seed=1)
+    w = layer.params()["weight"]
+    assert np.all(w[~mask] == 0)
+    x = rng.standard_normal((2, 3, 6, 6))
+    ref = torch.nn.functional.conv2d(
+        torch.from_numpy(x),
+        torch.from_numpy(w * mask[:, :, None, None]),
+        torch.from_numpy(layer.params()["bias"]),
+    )
+    assert_close(layer.forward(x), ref, np.float64)
+    layer.backward(np.ones((2, 4, 4, 4)))
+    assert np.all(layer.grads()["weight"][~mask] == 0)

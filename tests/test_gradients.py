@@ -109,3 +109,26 @@ def test_batchnorm_and_residual_block_gradients_match_numerical():
         block.backward(dout)
         analytic = block.grads()[name].copy()
         assert S.gradient_check(lambda _: block.forward(x), param, analytic, dout) < 1e-7, name
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        S.Subsampling(3),
+        S.MaskedConv2d(3, 4, 3, np.array([[1, 0, 1], [0, 1, 1], [1, 1, 1], [1, 0, 0]])),
+    ],
+    ids=["subsampling", "masked_conv"],
+)
+def test_lenet_classic_layers_match_numerical_gradient(layer):
+    rng = np.random.default_rng(RNG_SEED)
+    layer.initialize(seed=0)
+    for p in layer.params().values():  # non-trivial coefficients, masked weights stay zero
+        p *= rng.uniform(0.5, 1.5, p.shape)
+    x = rng.standard_normal((2, 3, 6, 6))
+    dout = rng.standard_normal(layer.output_shape(x.shape))
+    layer.forward(x)
+    dx = layer.backward(dout)
+    assert S.gradient_check(layer.forward, x, dx, dout) < 1e-7
+    for name, param in layer.params().items():
+        analytic = layer.grads()[name].copy()
+        assert S.gradient_check(lambda _: layer.forward(x), param, analytic, dout) < 1e-7, name
