@@ -6,10 +6,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help course test lint bench train install clean
+.PHONY: help course exercises samples validate test lint bench train install clean
 
 help:
-	@echo "make course  - install, warm the compiled kernels, report what is built"
+	@echo "make course  - install, build the student notebooks and samples, report what is built"
+	@echo "make exercises - generate the nine student notebooks (exercises/release/)"
+	@echo "make samples - sample submissions per assignment: correct, partial, untouched (samples/)"
+	@echo "make validate - nbgrader validate: sources pass, untouched student notebooks fail"
 	@echo "make test    - lint (ruff) and the full test suite (PyTorch as oracle)"
 	@echo "make bench   - speed of the kernels and of LeNet training against PyTorch CPU"
 	@echo "make train   - train LeNet-5 on scikit-learn's digits, print the test accuracy"
@@ -25,8 +28,21 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-course: install
+course: install exercises samples
 	$(PY) -m solutions
+	@echo
+	@echo "Student notebooks: exercises/release/<assignment>/<assignment>.ipynb (nine)"
+	@echo "Sample submissions: samples/<assignment>/{correct,partial,untouched}/<assignment>.ipynb"
+	@echo "Instructor notebooks (solutions and hidden tests): exercises/source/"
+
+exercises: install
+	$(PY) -m autograder.course release
+
+samples: exercises
+	$(PY) -m autograder.samples
+
+validate: exercises
+	$(PY) -m autograder.course validate
 
 lint: install
 	$(VENV)/bin/ruff check --output-format concise .

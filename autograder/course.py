@@ -96,7 +96,7 @@ def solution_cells(nb) -> dict[str, nbformat.NotebookNode]:
     return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells if nbgrader_meta(c).get("solution")}
 
 
-def test_cells(nb) -> dict[str, nbformat.NotebookNode]:
+def graded_cells(nb) -> dict[str, nbformat.NotebookNode]:
     """The autograded test cells, by grade_id."""
     return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells if nbgrader_meta(c).get("grade")}
 
