@@ -1,0 +1,177 @@
+"""Runs inside the sandbox: the submission's code, then the requested calls.
+
+This file is copied into the sandbox's job folder and run there with ``python -I -S``; it
+imports nothing from this project (the project is not visible inside). It reads ``job.json``
+and ``cells.json`` (the code cells, run one by one like a notebook), sets its own resource limits before any student code runs, executes the
+code, calls each requested function on inputs loaded with ``allow_pickle=False``, and writes
+each output as plain ``.npy`` files plus ``results.json``. Anything that is not a number, an
+ndarray of numbers, or a tuple/list/dict of those is refused here, so nothing but numbers
+ever reaches the grader, which compares them in its own process.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import traceback
+
+
+def _tanh(v):
+    import numpy as np  # numpy becomes importable only once main() has set sys.path
+
+    return np.tanh(v)
+
+
+def _sin_sum(v):
+    import numpy as np
+
+    return np.sin(v).sum()
+
+
+# functions passed as arguments travel by name; the grader's checks use this same table
+NAMED_FUNCTIONS = {
+    "square": lambda v: v**2,
+    "tanh": _tanh,
+    "sin_sum": _sin_sum,
+    "cubic_mix": lambda v: v**3 - 2 * v,
+}
+MAX_TEXT = 2000
+MAX_DEPTH = 3
+
+
+class TruncatedOutput(io.TextIOBase):
+    """Keeps the first ``limit`` characters of what the student prints, drops the rest."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.parts, self.size, self.dropped = limit, [], 0, 0
+
+    def write(self, text: str) -> int:
+        keep = max(0, self.limit - self.size)
+        self.parts.append(text[:keep])
+        self.size += min(keep, len(text))
+        self.dropped += len(text) - min(keep, len(text))
+        return len(text)
+
+    def text(self) -> str:
+        suffix = f"\n[... {self.dropped} more characters not shown]" if self.dropped else ""
+        return "".join(self.parts) + suffix
+
+
+def set_limits(limits: dict) -> None:
+    import resource
+
+    for name, value in limits.items():
+        resource.setrlimit(getattr(resource, name), (value, value))
+
+
+def short_error(error: BaseException) -> str:
+    text = "".join(traceback.format_exception_only(type(error), error)).strip()
+    return text[:MAX_TEXT]
+
+
+def decode(spec, np):
+    kind = spec["kind"]
+    if kind == "npy":
+        return np.load(spec["file"], allow_pickle=False)
+    if kind == "json":
+        return spec["value"]
+    if kind == "named":
+        return NAMED_FUNCTIONS[spec["name"]]
+    if kind == "tuple":
+        return tuple(decode(item, np) for item in spec["items"])
+    if kind == "list":
+        return [decode(item, np) for item in spec["items"]]
+    if kind == "dict":
+        return {key: decode(item, np) for key, item in spec["items"].items()}
+    raise ValueError(f"unknown argument kind {kind!r}")
+
+
+def encode(value, prefix: str, np, depth: int = 0):
+    """Describe an output; write its arrays. Raises TypeError for anything but numbers."""
+    if depth > MAX_DEPTH:
+        raise TypeError("the output is nested too deeply")
+    if (
+        type(value) is np.ndarray
+        or isinstance(value, bool | int | float)
+        or type(value) in np.sctypeDict.values()
+    ):
+        array = np.asarray(value)
+        if type(array) is not np.ndarray or array.dtype.kind not in "biuf":
+            raise TypeError(f"returned an array of dtype {array.dtype}, not numbers")
+        path = f"out/{prefix}.npy"
+        np.save(path, array, allow_pickle=False)
+        return {"kind": "npy", "file": path}
+    if value is None:
+        return {"kind": "none"}
+    if type(value) in (tuple, list):
+        return {
+            "kind": "tuple",
+            "items": [encode(v, f"{prefix}_{i}", np, depth + 1) for i, v in enumerate(value)],
+        }
+    if type(value) is dict and all(type(k) is str for k in value):
+        return {
+            "kind": "dict",
+            "items": {
+                k: encode(v, f"{prefix}_{i}", np, depth + 1)
+                for i, (k, v) in enumerate(value.items())
+            },
+        }
+    raise TypeError(f"returned a {type(value).__name__}, not an array or a number")
+
+
+def write_results(results: dict) -> None:
+    with open("results.tmp", "w") as f:
+        json.dump(results, f)
+    os.replace("results.tmp", "results.json")
+
+
+def main() -> None:
+    with open("job.json") as f:
+        job = json.load(f)
+    sys.path[:0] = job["sys_path"]
+    set_limits(job["limits"])
+    import numpy as np
+
+    stdout = TruncatedOutput(job["max_output"])
+    results = {"loaded": False, "cases": [], "stdout": ""}
+    real_stdout, real_stderr = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = stdout
+    namespace = {"__name__": "__submission__"}
+    with open("cells.json") as f:
+        cells = json.load(f)
+    results["cell_errors"] = []
+    for cell in cells:  # like a notebook: an error in one cell does not stop the next
+        try:
+            exec(compile(cell["source"], cell["name"], "exec"), namespace)
+        except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
+            results["cell_errors"].append({"cell": cell["name"], "error": short_error(error)})
+    results["loaded"] = True
+    for index, case in enumerate(job["cases"]):
+        record = {"ok": False}
+        try:
+            function = namespace.get(case["function"])
+            if not callable(function):
+                raise NameError(f"the notebook does not define a function {case['function']}()")
+            args = [decode(a, np) for a in case["args"]]
+            kwargs = {k: decode(v, np) for k, v in case["kwargs"].items()}
+            held = None
+            if case["output_arg"] is not None:  # in place: keep the very arrays handed in
+                given = args[case["output_arg"]]
+                held = dict(given) if isinstance(given, dict) else given
+            out = function(*args, **kwargs)
+            record["output"] = encode(held if held is not None else out, f"case{index}", np)
+            record["ok"] = True
+        except BaseException as error:  # noqa: BLE001
+            record["error"] = short_error(error)
+        results["cases"].append(record)
+        results["stdout"] = stdout.text()
+        write_results(results)
+    results["stdout"] = stdout.text()
+    sys.stdout, sys.stderr = real_stdout, real_stderr
+    write_results(results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Checks for assignment 9: LeNet-5 forward, residual block, parameter counts, SGD step."""
+
+import numpy as np
+
+import solutions as S
+from autograder.checks import Case, Component, Variant, randn
+
+
+def lenet_cases(rng):
+    cases = []
+    for seed in (int(rng.integers(0, 1000)), int(rng.integers(0, 1000))):
+        params = {k: np.array(v) for k, v in S.lenet5().initialize(seed=seed).params().items()}
+        cases.append(Case("batch", (randn(rng, 3, 1, 28, 28), params)))
+    return cases
+
+
+def residual_cases(rng):
+    x = randn(rng, 2, 3, 6, 6)
+    return [
+        Case("identity", (x, randn(rng, 3, 3, 3, 3) * 0.5, randn(rng, 3, 3, 3, 3) * 0.5)),
+        Case(
+            "projection",
+            (x, randn(rng, 4, 3, 3, 3), randn(rng, 4, 4, 3, 3), randn(rng, 4, 3, 1, 1)),
+            {"stride": 2},
+        ),
+        Case(
+            "projection",
+            (x, randn(rng, 5, 3, 3, 3), randn(rng, 5, 5, 3, 3), randn(rng, 5, 3, 1, 1)),
+            {"stride": 1},
+        ),
+    ]
+
+
+def spec_of(model):
+    """The notebook's layer tuples for a solutions model."""
+    spec = []
+    for layer in _leaves(model):
+        if isinstance(layer, S.Conv2d):
+            spec.append(
+                [
+                    "conv",
+                    layer.in_channels,
+                    layer.out_channels,
+                    layer.kernel_size[0],
+                    bool(layer.bias),
+                ]
+            )
+        elif isinstance(layer, S.Linear):
+            spec.append(["linear", layer.in_features, layer.out_features])
+        elif isinstance(layer, S.BatchNorm2d):
+            spec.append(["bn", layer.num_features])
+    return spec
+
+
+def _leaves(layer):
+    kids = layer.children()
+    if not kids:
+        yield layer
+    for _, child in kids:
+        yield from _leaves(child)
+
+
+def count_spec(spec):
+    total = 0
+    for layer in spec:
+        if layer[0] == "conv":
+            total += layer[2] * layer[1] * layer[3] ** 2 + (layer[2] if layer[4] else 0)
+        elif layer[0] == "linear":
+            total += layer[1] * layer[2] + layer[2]
+        else:
+            total += 2 * layer[1]
+    return total
+
+
+def count_cases(rng):
+    cases = [
+        Case("classic", (spec_of(build()),)) for build in (S.lenet5, S.alexnet, S.vgg16, S.resnet18)
+    ]
+    for _ in range(4):
+        spec = [["conv", int(rng.integers(1, 40)), int(rng.integers(1, 40)), int(rng.integers(1, 8)), bool(rng.integers(0, 2))],
+                ["bn", int(rng.integers(1, 60))], ["linear", int(rng.integers(1, 300)), int(rng.integers(1, 300))]]  # fmt: skip
+        cases.append(Case("random", (spec,)))
+    return cases
+
+
+def sgd_reference(params, grads, lr):
+    for key, p in params.items():
+        p -= lr * grads[key]
+
+
+def sgd_cases(rng):
+    params = {"w": randn(rng, 3, 4), "b": randn(rng, 4)}
+    grads = {"w": randn(rng, 3, 4), "b": randn(rng, 4)}
+    return [Case("in_place", (params, grads, 0.37), output_arg=0)]
+
+
+def _pre_activation(x, w1, w2, ws, stride):
+    main = S.conv2d(S.relu(S.conv2d(x, w1, stride=stride, padding=1)), w2, padding=1)
+    return main + (x if ws is None else S.conv2d(x, ws, stride=stride))
+
+
+COMPONENTS = [
+    Component("test_lenet5_forward", "lenet5_forward", S.lenet5_forward, {"batch": 4}, lenet_cases, [
+        Variant("The output logits are squashed by a sigmoid: the last layer is linear.",
+                lambda x, p: S.sigmoid(S.lenet5_forward(x, p))),
+    ]),
+    Component("test_residual_block", "residual_block", S.residual_block, {"identity": 2, "projection": 2}, residual_cases, [
+        Variant("The ReLU after the sum is missing: y = relu(F(x) + shortcut(x)).", _pre_activation),
+    ]),
+    Component("test_count_parameters", "count_parameters", count_spec, {"classic": 2, "random": 1}, count_cases, [
+        Variant("Linear layers' biases are not counted.",
+                lambda spec: count_spec(spec) - sum(layer[2] for layer in spec if layer[0] == "linear")),
+        Variant("Batch norm is counted with its running statistics: only the scale and shift are learned (2 per channel).",
+                lambda spec: count_spec(spec) + sum(2 * layer[1] for layer in spec if layer[0] == "bn")),
+    ]),
+    Component("test_sgd_step", "sgd_step", sgd_reference, {"in_place": 2}, sgd_cases, [
+        Variant("The parameters are replaced by new arrays instead of updated in place (p -= lr * g): "
+                "the model holding the old arrays never sees the step.", lambda params, grads, lr: None),
+    ]),
+]  # fmt: skip

@@ -1,0 +1,98 @@
+"""Checks for assignment 8: numerical gradient, gradient check, conv2d_backward."""
+
+import numpy as np
+
+import solutions as S
+from autograder.checks import Case, Component, Named, Variant, randn
+
+
+def numerical_cases(rng):
+    x = randn(rng, 3, 4)
+    right = (1 - np.tanh(x) ** 2) * 1.0
+    return [
+        Case(
+            "numerical_gradient",
+            (Named("square"), randn(rng, 2, 3), randn(rng, 2, 3)),
+            function="numerical_gradient",
+        ),
+        Case(
+            "numerical_gradient",
+            (Named("cubic_mix"), randn(rng, 4), randn(rng, 4)),
+            function="numerical_gradient",
+        ),
+        Case(
+            "numerical_gradient",
+            (Named("sin_sum"), randn(rng, 2, 2)),
+            function="numerical_gradient",
+        ),
+        Case("gradient_check", (Named("tanh"), x, right), function="gradient_check"),
+        Case("gradient_check", (Named("tanh"), x, np.tanh(x)), function="gradient_check"),
+    ]
+
+
+def compare_gradient_check(student, expected, case):
+    """A relative error is judged by what it says, not digit by digit."""
+    if case.function != "gradient_check":
+        return (
+            None
+            if np.allclose(student, expected, rtol=1e-5, atol=1e-8)
+            else "the numerical gradient differs"
+        )
+    value = float(np.asarray(student))
+    if expected < 1e-7 and not value < 1e-7:
+        return f"a correct gradient must give a relative error below 1e-7, got {value:.3g}"
+    if expected > 1e-2 and not value > 1e-2:
+        return f"a wrong gradient must give a large relative error, got {value:.3g}"
+    return None
+
+
+def one_sided(f, x, dout=1.0, eps=1e-5):
+    grad, base = np.zeros_like(x), np.sum(f(x) * dout)
+    for i in range(x.size):
+        bumped = x.copy().reshape(-1)
+        bumped[i] += eps
+        grad.reshape(-1)[i] = (np.sum(f(bumped.reshape(x.shape)) * dout) - base) / eps
+    return grad
+
+
+def backward_cases(rng):
+    cases = []
+    for category, stride, padding in (
+        ("basic", 1, 0),
+        ("stride", 2, 0),
+        ("padding", 1, 1),
+        ("stride_padding", 2, 1),
+        ("stride_padding", 3, 2),
+    ):
+        x, w = randn(rng, 3, 2, 7, 8), randn(rng, 4, 2, 3, 2)
+        dout = randn(rng, *S.conv2d(x, w, stride=stride, padding=padding).shape)
+        cases.append(Case(category, (dout, x, w, stride, padding)))
+    return cases
+
+
+def dw_first_example(dout, x, w, stride=1, padding=0):
+    dx, _, db = S.conv2d_backward(dout, x, w, stride, padding)
+    return dx, S.conv2d_backward(dout[:1], x[:1], w, stride, padding)[1], db
+
+
+def dx_unrotated(dout, x, w, stride=1, padding=0):
+    _, dw, db = S.conv2d_backward(dout, x, w, stride, padding)
+    return S.conv2d_backward(dout, x, w[..., ::-1, ::-1], stride, padding)[0], dw, db
+
+
+COMPONENTS = [
+    Component("test_numerical_gradient", "numerical_gradient",
+              {"numerical_gradient": S.numerical_gradient, "gradient_check": S.gradient_check},
+              {"numerical_gradient": 2, "gradient_check": 1}, numerical_cases, [
+        Variant("A one-sided difference (f(x + eps) - f(x)) / eps: use the central difference "
+                "(f(x + eps) - f(x - eps)) / (2 eps), far more accurate.", one_sided),
+    ], compare=compare_gradient_check),
+    Component("test_conv2d_backward", "conv2d_backward", S.conv2d_backward,
+              {"basic": 2, "stride": 1, "padding": 1, "stride_padding": 2}, backward_cases, [
+        Variant("dw is not summed over the batch: every example contributes to the weight gradient.", dw_first_example),
+        Variant("dx uses the kernel unrotated: the input gradient is the full convolution of dout with "
+                "the kernel rotated by 180 degrees.", dx_unrotated),
+        Variant("db is averaged instead of summed over the batch and positions.",
+                lambda d, x, w, s=1, p=0: (*S.conv2d_backward(d, x, w, s, p)[:2], d.mean(axis=(0, 2, 3)))),
+    ]),
+]  # fmt: skip

@@ -1,0 +1,90 @@
+"""Checks for assignment 2: conv2d (stride, padding), conv1x1, conv2d_cost."""
+
+import numpy as np
+
+import solutions as S
+from autograder.checks import Case, Component, Variant, randn
+
+
+def conv_cases(rng):
+    cases = []
+    for category, stride, padding in (
+        ("basic", 1, 0),
+        ("multichannel", 1, 0),
+        ("stride", 2, 0),
+        ("padding", 1, 1),
+        ("padding", 2, 2),
+    ):
+        c_in, c_out = (
+            (1, 1) if category == "basic" else (int(rng.integers(2, 4)), int(rng.integers(2, 4)))
+        )
+        k = int(rng.integers(2, 4))
+        x = randn(rng, 2, c_in, int(rng.integers(5, 9)), int(rng.integers(5, 9)))
+        cases.append(
+            Case(
+                category,
+                (x, randn(rng, c_out, c_in, k, k), randn(rng, c_out)),
+                {"stride": stride, "padding": padding},
+            )
+        )
+    return cases
+
+
+def bias_per_input_channel(x, w, b=None, stride=1, padding=0):
+    return S.conv2d(x, w, stride=stride, padding=padding) + x.shape[1] * b[None, :, None, None]
+
+
+def padded_one_side(x, w, b=None, stride=1, padding=0):
+    return S.conv2d(S.pad2d(x, (0, 2 * padding, 0, 2 * padding)), w, b, stride=stride)
+
+
+def conv1x1_cases(rng):
+    return [Case("basic", (randn(rng, 2, 4, 3, 5), randn(rng, 3, 4))),
+            Case("bias", (randn(rng, 3, 2, 4, 4), randn(rng, 5, 2), randn(rng, 5)))]  # fmt: skip
+
+
+def cost_cases(rng):
+    cases = []
+    for _ in range(4):
+        c_in, c_out, k, o = (int(v) for v in rng.integers(1, 20, 4))
+        cases.append(
+            Case("basic", (c_in, c_out, (k % 5) + 1, o), {"bias": bool(rng.integers(0, 2))})
+        )
+    for g in (2, 3, 4):
+        cases.append(
+            Case(
+                "groups",
+                (g * int(rng.integers(1, 5)), g * int(rng.integers(1, 5)), 3, (7, 5)),
+                {"groups": g},
+            )
+        )
+    return cases
+
+
+COMPONENTS = [
+    Component("test_conv2d", "conv2d", S.conv2d, {"basic": 1, "multichannel": 1, "stride": 1, "padding": 1}, conv_cases, [
+        Variant("The bias is added once per input channel: add b[o] once to each output channel, "
+                "after summing over the input channels.", bias_per_input_channel),
+        Variant("The bias is missing: out[n, o] gets + b[o].",
+                lambda x, w, b=None, stride=1, padding=0: S.conv2d(x, w, None, stride, padding)),
+        Variant("The kernel is flipped: deep-learning convolution is a cross-correlation.",
+                lambda x, w, b=None, stride=1, padding=0: S.conv2d(x, w[..., ::-1, ::-1], b, stride, padding)),
+        Variant("The kernel is transposed (rows and columns swapped).",
+                lambda x, w, b=None, stride=1, padding=0: S.conv2d(x, w.swapaxes(2, 3), b, stride, padding)),
+        Variant("The padding went to one side only: pad `padding` rows/columns on every side.", padded_one_side),
+        Variant("The stride is applied to the rows only: the window moves by `stride` along both axes.",
+                lambda x, w, b=None, stride=1, padding=0: S.conv2d(x, w, b, (stride, 1), padding)),
+    ]),
+    Component("test_conv1x1", "conv1x1", S.conv1x1, {"basic": 2, "bias": 1}, conv1x1_cases, [
+        Variant("The bias is missing.", lambda x, w, b=None: S.conv1x1(x, w)),
+    ]),
+    Component("test_conv2d_cost", "conv2d_cost", lambda *a, **k: tuple(S.conv2d_cost(*a, **k)),
+              {"basic": 1, "groups": 1}, cost_cases, [
+        Variant("The biases are not counted as parameters.",
+                lambda *a, **k: tuple(S.conv2d_cost(*a, **{**k, "bias": False}))),
+        Variant("Each weight is used once per output pixel: multiply-adds = weights x H_out x W_out.",
+                lambda *a, **k: (S.conv2d_cost(*a, **k).params, S.conv2d_cost(*a, **k).mult_adds // int(np.prod(np.broadcast_to(a[3], 2))))),
+        Variant("With groups, each output channel sees only C_in / groups input channels.",
+                lambda *a, **k: tuple(S.conv2d_cost(*a, **{**k, "groups": 1}))),
+    ]),
+]  # fmt: skip

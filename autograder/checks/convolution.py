@@ -1,0 +1,110 @@
+"""Checks for assignment 1: corr2d, pad2d, convolve2d, conv_output_size."""
+
+import numpy as np
+
+import solutions as S
+from autograder.checks import Case, Component, Variant, randn
+
+
+def corr2d_cases(rng):
+    cases = []
+    for _ in range(3):
+        h, w, k = (int(v) for v in rng.integers(3, 8, 3))
+        cases.append(Case("basic", (randn(rng, h + 2, w + 2), randn(rng, min(k, 3), min(k, 3)))))
+    for _ in range(3):
+        h, w, kh, kw = (
+            int(rng.integers(4, 9)),
+            int(rng.integers(4, 9)),
+            int(rng.integers(1, 4)),
+            int(rng.integers(1, 4)),
+        )
+        if kh == kw:
+            kw += 1
+        cases.append(Case("rectangular", (randn(rng, h, w), randn(rng, kh, kw))))
+    h, w = (int(v) for v in rng.integers(2, 6, 2))
+    cases += [
+        Case("edge", (randn(rng, h, w), randn(rng, 1, 1))),
+        Case("edge", (randn(rng, h, w), randn(rng, h, w))),
+    ]
+    return cases
+
+
+def pad2d_cases(rng):
+    return [
+        Case("int", (randn(rng, 4, 5), int(rng.integers(1, 3)))),
+        Case("pair", (randn(rng, 3, 4), (1, 2))),
+        Case("pair", (randn(rng, 2, 3), (2, 0))),
+        Case("four", (randn(rng, 3, 3), (0, 2, 1, 3))),
+        Case("four", (randn(rng, 2, 2, 4, 3), (2, 1, 0, 1))),
+    ]
+
+
+def one_side(x, padding):
+    p = padding if np.ndim(padding) == 0 else max(padding)
+    return S.pad2d(x, (0, 2 * p, 0, 2 * p))
+
+
+def convolve_cases(rng):
+    cases = []
+    for mode in ("valid", "full", "same"):
+        for kh, kw in ((3, 3), (2, 3), (2, 2)):
+            cases.append(Case(mode, (randn(rng, 6, 7), randn(rng, kh, kw), mode)))
+    return cases
+
+
+def scipy_same(x, k, mode):
+    """'same' with the odd extra row/column on the top/left (SciPy's centring)."""
+    kh, kw = k.shape
+    if mode != "same" or (kh % 2 and kw % 2):
+        return S.convolve2d(x, k, mode)
+    full = S.convolve2d(x, k, "full")
+    top, left = kh // 2, kw // 2
+    return full[top : top + x.shape[0], left : left + x.shape[1]]
+
+
+def size_cases(rng):
+    cases = []
+    for category, stride, dilation in (
+        ("basic", 1, 1),
+        ("stride", 3, 1),
+        ("dilation", 1, 2),
+        ("stride", 2, 3),
+    ):
+        for _ in range(4):
+            n, k, p = int(rng.integers(7, 30)), int(rng.integers(1, 6)), int(rng.integers(0, 3))
+            cases.append(
+                Case(category, (n, k), {"padding": p, "stride": stride, "dilation": dilation})
+            )
+    return cases
+
+
+COMPONENTS = [
+    Component("test_corr2d", "corr2d", S.corr2d, {"basic": 1, "rectangular": 1, "edge": 1}, corr2d_cases, [
+        Variant("The kernel is flipped: this is a true convolution, not the cross-correlation "
+                "deep-learning layers compute. Slide k over x without reversing it.",
+                lambda x, k: S.corr2d(x, k[::-1, ::-1])),
+        Variant("The kernel is transposed: k[a, b] multiplies x[i + b, j + a]. Index rows with a "
+                "and columns with b.", lambda x, k: S.corr2d(x, k.T)),
+    ]),
+    Component("test_pad2d", "pad2d", S.pad2d, {"int": 1, "pair": 0.5, "four": 0.5}, pad2d_cases, [
+        Variant("All the padding went to one side (bottom/right): put `top` rows above and `bottom` "
+                "rows below, `left` columns before and `right` after.", one_side),
+        Variant("The pair is read the wrong way round: (p_h, p_w) pads rows by p_h and columns by p_w.",
+                lambda x, p: S.pad2d(x, tuple(p)[::-1]) if np.ndim(p) and len(p) == 2 else S.pad2d(x, p)),
+    ]),
+    Component("test_convolve2d", "convolve2d", S.convolve2d, {"valid": 1, "full": 1, "same": 1}, convolve_cases, [
+        Variant("The kernel is not flipped: a true convolution reverses k in both directions "
+                "(k[::-1, ::-1]) before sliding it.", lambda x, k, mode: S.convolve2d(x, k[::-1, ::-1], mode)),
+        Variant("For an even kernel, 'same' puts the extra padding row/column at the top/left (SciPy's "
+                "centring); this course puts it at the bottom/right, as PyTorch does.", scipy_same),
+    ]),
+    Component("test_conv_output_size", "conv_output_size", S.conv_output_size,
+              {"basic": 1, "stride": 0.5, "dilation": 0.5}, size_cases, [
+        Variant("Off by one: the formula ends with + 1 (the first window position counts).",
+                lambda n, k, padding=0, stride=1, dilation=1: (n + 2 * padding - dilation * (k - 1) - 1) // stride),
+        Variant("The padding is counted once: it is added on both sides, 2 * padding.",
+                lambda n, k, padding=0, stride=1, dilation=1: (n + padding - dilation * (k - 1) - 1) // stride + 1),
+        Variant("The dilated kernel spans d*(k-1) + 1 pixels, not d*k.",
+                lambda n, k, padding=0, stride=1, dilation=1: (n + 2 * padding - dilation * k) // stride + 1),
+    ]),
+]  # fmt: skip

@@ -1,0 +1,58 @@
+"""Checks for assignment 3: conv2d with dilation, receptive_field."""
+
+import solutions as S
+from autograder.checks import Case, Component, Variant, randn
+
+
+def conv_cases(rng):
+    cases = []
+    for category, stride, padding, dilation in (("basic", 1, 0, 1), ("dilation", 1, 0, 2), ("dilation", 1, 0, 3),
+                                                ("dilation_stride", 2, 0, 2), ("dilation_padding", 1, 2, 2), ("dilation_padding", 2, 1, 3)):  # fmt: skip
+        k = int(rng.integers(2, 4))
+        size = dilation * (k - 1) + 1 + int(rng.integers(1, 5))
+        x = randn(rng, 2, 2, size, size + 1)
+        cases.append(
+            Case(
+                category,
+                (x, randn(rng, 3, 2, k, k), randn(rng, 3)),
+                {"stride": stride, "padding": padding, "dilation": dilation},
+            )
+        )
+    return cases
+
+
+def dilated_input(x, w, b=None, stride=1, padding=0, dilation=1):
+    return S.conv2d(S.pad2d(x, padding)[:, :, ::dilation, ::dilation], w, b, stride=stride)
+
+
+def field_cases(rng):
+    cases = []
+    for category, strides, dilations in (
+        ("basic", False, False),
+        ("stride", True, False),
+        ("dilation", False, True),
+        ("dilation", True, True),
+    ):
+        for _ in range(3):
+            layers = [(int(rng.integers(1, 6)), int(rng.integers(1, 4)) if strides else 1, int(rng.integers(1, 5)) if dilations else 1)
+                      for _ in range(int(rng.integers(1, 6)))]  # fmt: skip
+            cases.append(Case(category, (layers,)))
+    return cases
+
+
+def no_jump(layers):
+    return 1 + sum((layer[2] if len(layer) > 2 else 1) * (layer[0] - 1) for layer in layers)
+
+
+COMPONENTS = [
+    Component("test_conv2d_dilation", "conv2d", S.conv2d, {"basic": 1, "dilation": 2, "dilation_stride": 1, "dilation_padding": 1}, conv_cases, [
+        Variant("The dilation is applied to the input (skipping input pixels) instead of the kernel: "
+                "the taps of the kernel are d apart, the window still starts at i * stride.", dilated_input),
+        Variant("The dilation is ignored.",
+                lambda x, w, b=None, stride=1, padding=0, dilation=1: S.conv2d(x, w, b, stride, padding)),
+    ]),
+    Component("test_receptive_field", "receptive_field", S.receptive_field, {"basic": 1, "stride": 1, "dilation": 1}, field_cases, [
+        Variant("The strides are forgotten: after a layer with stride s, one step of the next layer "
+                "spans s times as many input pixels (the jump j *= s).", no_jump),
+    ]),
+]  # fmt: skip

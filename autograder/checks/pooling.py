@@ -1,0 +1,83 @@
+"""Checks for assignment 6: max and average pooling, forward and backward."""
+
+import numpy as np
+
+import solutions as S
+from autograder.checks import Case, Component, Variant, randn
+
+
+def forward_cases(rng):
+    x = randn(rng, 2, 3, 7, 8) - 1.0  # mostly negative: zero padding would win a max
+    return [
+        Case("max", (x, 2), function="max_pool2d"),
+        Case("max_padding_stride", (x, 3, 2, 1), function="max_pool2d"),
+        Case("avg", (x, 2), function="avg_pool2d"),
+        Case("avg", (x, 3, 1), function="avg_pool2d"),
+        Case("avg_padding", (x, 3, 2, 1), function="avg_pool2d"),
+    ]
+
+
+def backward_cases(rng):
+    x = randn(rng, 2, 3, 7, 8)
+    x[:, :, :4, :4] = 0.0  # all-zero windows, as after a ReLU: ties
+    cases = []
+    for kind in ("max", "avg"):
+        for args in ((2,), (3, 2, 1), (2, 1, 1)):
+            out_shape = S.max_pool2d(x, *args).shape
+            cases.append(
+                Case(kind, (randn(rng, *out_shape), x, *args), function=f"{kind}_pool2d_backward")
+            )
+    return cases
+
+
+def avg_unpadded(x, kernel_size, stride=None, padding=0):
+    total = S.avg_pool2d(x, kernel_size, stride, padding)
+    counted = S.avg_pool2d(np.ones_like(x), kernel_size, stride, padding)
+    return total / counted
+
+
+def max_zero_padded(x, kernel_size, stride=None, padding=0):
+    return S.max_pool2d(S.pad2d(x, padding), kernel_size, stride, 0)
+
+
+def spread_to_window(dout, x, kernel_size, stride=None, padding=0):
+    return S.avg_pool2d_backward(dout, x, kernel_size, stride, padding) * kernel_size**2
+
+
+def spread_over_ties(dout, x, kernel_size, stride=None, padding=0):
+    """The mask trick: every cell equal to the window's max gets the gradient."""
+    k, s = kernel_size, kernel_size if stride is None else stride
+    xp = S.pad2d(x, padding).astype(float)
+    if padding:
+        xp[..., :padding, :], xp[..., -padding:, :], xp[..., :, :padding], xp[..., :, -padding:] = (
+            -np.inf,
+        ) * 4
+    dxp = np.zeros_like(xp)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            win = xp[:, :, i * s : i * s + k, j * s : j * s + k]
+            mask = win == win.max(axis=(2, 3), keepdims=True)
+            dxp[:, :, i * s : i * s + k, j * s : j * s + k] += (
+                mask * dout[:, :, i : i + 1, j : j + 1]
+            )
+    return dxp[:, :, padding : padding + x.shape[2], padding : padding + x.shape[3]]
+
+
+REFERENCE = {
+    name: getattr(S, name)
+    for name in ("max_pool2d", "avg_pool2d", "max_pool2d_backward", "avg_pool2d_backward")
+}
+
+COMPONENTS = [
+    Component("test_pool_forward", "max_pool2d", REFERENCE, {"max": 1, "max_padding_stride": 1, "avg": 1, "avg_padding": 1}, forward_cases, [
+        Variant("Average pooling divides by the number of real (unpadded) cells: padded zeros count "
+                "in the divisor, kernel_size**2 (count_include_pad).", avg_unpadded),
+        Variant("Max pooling pads with zeros, so padding wins windows of negative values: pad with -inf.", max_zero_padded),
+    ]),
+    Component("test_pool_backward", "max_pool2d_backward", REFERENCE, {"max": 2, "avg": 2}, backward_cases, [
+        Variant("The max-pool gradient is copied to every cell of the window: it belongs to the one "
+                "cell that held the maximum.", spread_to_window),
+        Variant("The gradient goes to every cell that ties for the maximum (the mask trick): send it "
+                "to the first maximum only, as PyTorch does.", spread_over_ties),
+    ]),
+]  # fmt: skip

@@ -1,0 +1,71 @@
+"""Checks for assignment 4: grouped conv2d, depthwise, pointwise, separable."""
+
+import numpy as np
+
+import solutions as S
+from autograder.checks import Case, Component, Variant, randn
+
+
+def group_cases(rng):
+    cases = []
+    for category, groups in (("groups1", 1), ("groups", 2), ("groups", 3), ("depthwise", 4)):
+        c_in, c_out = groups * int(rng.integers(1, 3)), groups * int(rng.integers(1, 3))
+        if category == "depthwise":
+            c_in = groups
+        x = randn(rng, 2, c_in, 6, 7)
+        w = randn(rng, c_out, c_in // groups, 3, 3)
+        cases.append(
+            Case(
+                category,
+                (x, w, randn(rng, c_out)),
+                {"stride": int(rng.integers(1, 3)), "padding": 1, "groups": groups},
+            )
+        )
+    return cases
+
+
+def first_group_only(x, w, b=None, stride=1, padding=0, groups=1):
+    cg = w.shape[1]
+    return S.conv2d(
+        np.concatenate([x[:, :cg]] * groups, axis=1), w, b, stride, padding, groups=groups
+    )
+
+
+def separable_cases(rng):
+    x = randn(rng, 2, 3, 7, 6)
+    wd, bd = randn(rng, 6, 1, 3, 3), randn(rng, 6)
+    wp, bp = randn(rng, 4, 6, 1, 1), randn(rng, 4)
+    return [
+        Case("depthwise", (x, wd, bd), {"stride": 2, "padding": 1}, function="depthwise_conv2d"),
+        Case("pointwise", (x, randn(rng, 5, 3, 1, 1), randn(rng, 5)), function="pointwise_conv2d"),
+        Case(
+            "separable",
+            (x, wd, wp, bd, bp),
+            {"stride": 1, "padding": 1},
+            function="separable_conv2d",
+        ),
+        Case("separable", (x, wd, wp), {"stride": 2, "padding": 0}, function="separable_conv2d"),
+    ]
+
+
+def pointwise_first(
+    x, w_depthwise, w_pointwise, b_depthwise=None, b_pointwise=None, stride=1, padding=0
+):
+    c = x.shape[1]
+    mixed = S.conv1x1(x, np.full((c, c), 1.0 / c))
+    return S.separable_conv2d(
+        mixed, w_depthwise, w_pointwise, b_depthwise, b_pointwise, stride, padding
+    )
+
+
+COMPONENTS = [
+    Component("test_conv2d_groups", "conv2d", S.conv2d, {"groups1": 1, "groups": 1, "depthwise": 1}, group_cases, [
+        Variant("Every group reads the first group's input channels: group g reads input channels "
+                "g*C_in/groups to (g+1)*C_in/groups - 1.", first_group_only),
+    ]),
+    Component("test_separable", "separable_conv2d",
+              {"depthwise_conv2d": S.depthwise_conv2d, "pointwise_conv2d": S.pointwise_conv2d, "separable_conv2d": S.separable_conv2d},
+              {"depthwise": 1, "pointwise": 1, "separable": 2}, separable_cases, [
+        Variant("The channels are mixed before they are filtered: depthwise first, then pointwise.", pointwise_first),
+    ]),
+]  # fmt: skip

@@ -1,0 +1,317 @@
+"""Grade one submitted notebook: rebuild its program, run each component in the sandbox,
+compare in this process, score by category, and diagnose mistakes.
+
+The program is rebuilt from the course's (trusted) source notebook: its given cells come
+from the source, its solution cells from the submission (matched by nbgrader's grade_id),
+and test cells are never run — the checks replace them. Only the .ipynb is read; nothing
+beside it is used.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import numpy as np
+
+from autograder import checks
+from autograder.checks import Case, Component, call
+from autograder.course import COURSE_DIR, nbgrader_meta, source_path
+from autograder.sandbox import ChildResult, bwrap_path, cleanup, run_cases
+
+MAX_NOTEBOOK_BYTES = 20 * 2**20
+MAGIC = re.compile(r"^\s*[%!]", re.MULTILINE)
+
+
+class InvalidSubmission(Exception):
+    """The file is not a notebook this grader can read."""
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidSubmission(f"{path} is not a file")
+    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        raise InvalidSubmission(
+            f"the file is {path.stat().st_size / 2**20:.0f} MB; notebooks over 20 MB are refused"
+        )
+    try:
+        nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+    except Exception as error:  # noqa: BLE001 - any parse failure means "not a notebook"
+        raise InvalidSubmission(
+            f"the file is not a readable Jupyter notebook ({type(error).__name__}: {str(error)[:200]})"
+        ) from None
+    if not isinstance(nb.get("cells"), list):
+        raise InvalidSubmission("the notebook has no list of cells")
+    return nb
+
+
+def _without_magics(source: str) -> str:
+    """IPython's %magics and !shell lines are not Python: comment them out."""
+    return MAGIC.sub(lambda m: m.group(0).replace("%", "# %").replace("!", "# !"), source)
+
+
+def build_program(submission, source) -> tuple[list[dict], list[str]]:
+    """The cells to run: given cells from the source, solution cells from the submission."""
+    messages = []
+    answers = {}
+    for cell in submission.cells:
+        meta = nbgrader_meta(cell) if isinstance(cell, dict) else {}
+        if (
+            cell.get("cell_type") == "code"
+            and meta.get("solution")
+            and isinstance(meta.get("grade_id"), str)
+        ):
+            answers[meta["grade_id"]] = str(cell.get("source", ""))
+    if not answers:
+        messages.append("The notebook carries no nbgrader metadata (cells copied into a new notebook?): "
+                        "all its code cells were run instead of its solution cells.")  # fmt: skip
+        cells = [{"name": f"cell {i}", "source": _without_magics(str(c.get("source", "")))}
+                 for i, c in enumerate(submission.cells) if c.get("cell_type") == "code"]  # fmt: skip
+        return cells, messages
+    cells = []
+    for cell in source.cells:
+        meta = nbgrader_meta(cell)
+        if cell.cell_type != "code" or meta.get("grade"):
+            continue  # test cells never run: the checks replace them
+        if meta.get("solution"):
+            grade_id = meta["grade_id"]
+            if grade_id not in answers:
+                messages.append(f"Solution cell '{grade_id}' is missing from the notebook (deleted or re-tagged): "
+                                "its functions count as not written.")  # fmt: skip
+                continue
+            cells.append(
+                {
+                    "name": f"solution cell '{grade_id}'",
+                    "source": _without_magics(answers[grade_id]),
+                }
+            )
+        else:
+            cells.append({"name": "given cell", "source": cell.source})
+    return cells, messages
+
+
+# --- comparing outputs ----------------------------------------------------------------------
+
+
+def flatten_output(value: Any, label: str = "output") -> list[tuple[str, Any]]:
+    """(label, leaf) pairs of a structured output; leaves are arrays, numbers or None."""
+    if isinstance(value, tuple | list):
+        pairs = []
+        for i, v in enumerate(value):
+            pairs += flatten_output(v, f"{label}[{i}]")
+        return pairs
+    if isinstance(value, dict):
+        pairs = []
+        for k in sorted(value):
+            pairs += flatten_output(value[k], f"{label}[{k!r}]")
+        return pairs
+    return [(label, value)]
+
+
+def load_output(spec: dict, folder: Path) -> Any:
+    """Rebuild the child's output from its description: .npy files only, no pickle."""
+    kind = spec.get("kind") if isinstance(spec, dict) else None
+    if kind == "npy":
+        file = (folder / str(spec.get("file", ""))).resolve()
+        if folder.resolve() not in file.parents:
+            raise ValueError("an output file outside the job folder")
+        array = np.load(file, allow_pickle=False)
+        if array.dtype.kind not in "biuf":
+            raise ValueError(f"an output of dtype {array.dtype}")
+        return array
+    if kind == "none":
+        return None
+    if kind == "tuple":
+        return tuple(load_output(item, folder) for item in spec["items"])
+    if kind == "dict":
+        return {str(k): load_output(v, folder) for k, v in spec["items"].items()}
+    raise ValueError(f"an output of unknown kind {kind!r}")
+
+
+def compare(student: Any, expected: Any, component: Component) -> str | None:
+    """None when ``student`` matches ``expected``; else what differs, in plain words."""
+    got, want = flatten_output(student), flatten_output(expected)
+    if [label for label, _ in got] != [label for label, _ in want]:
+        return f"expected {_describe(expected)}, got {_describe(student)}"
+    for (label, s), (_, e) in zip(got, want, strict=True):
+        if e is None or s is None:
+            if (e is None) != (s is None):
+                return f"{label}: expected {_describe(e)}, got {_describe(s)}"
+            continue
+        s, e = np.asarray(s), np.asarray(e, dtype=float)
+        if s.shape != e.shape:
+            return f"{label}: expected shape {e.shape}, got shape {s.shape}"
+        s = s.astype(float)
+        if not np.all(np.isfinite(s)) and np.all(np.isfinite(e)):
+            return f"{label}: contains {'NaN' if np.isnan(s).any() else 'inf'} (overflow?) where every value should be finite"
+        scale = max(1.0, float(np.max(np.abs(e)))) if e.size else 1.0
+        close = np.isclose(s, e, rtol=component.rtol, atol=component.atol * scale)
+        if not np.all(close):
+            first = tuple(int(i) for i in np.argwhere(~close)[0])
+            where = f" at index {first}" if e.ndim else ""
+            return (f"{label}: wrong value{where}: expected {e[first]:.6g}, got {s[first]:.6g} "
+                    f"(max abs error {np.max(np.abs(s - e)):.3g}, {int((~close).sum())} of {e.size} values wrong)")  # fmt: skip
+    return None
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "None (nothing returned)"
+    if isinstance(value, tuple | list):
+        return f"a tuple of {len(value)}"
+    if isinstance(value, dict):
+        return f"a dict with keys {sorted(value)}"
+    return f"an array of shape {np.shape(value)}"
+
+
+def diagnose(student: Any, component: Component, case: Case) -> str | None:
+    """The known mistake whose output the student's output matches, if any."""
+    for variant in component.variants:
+        try:
+            with np.errstate(all="ignore"):
+                wrong = call(variant.compute, case)
+        except Exception:  # noqa: BLE001 - a variant may not apply to this case
+            continue
+        got, want = flatten_output(student), flatten_output(wrong)
+        if [a for a, _ in got] != [a for a, _ in want]:
+            continue
+        if all(_same(s, w) for (_, s), (_, w) in zip(got, want, strict=True)):
+            return variant.message
+    return None
+
+
+def _same(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=1e-8, equal_nan=True))
+
+
+# --- grading --------------------------------------------------------------------------------
+
+
+def grade_component(
+    component: Component, cells: list[dict], rng: np.random.Generator, use_bwrap: bool
+) -> dict:
+    cases = component.cases(rng)
+    calls = [{"function": component.function_of(c), "args": list(c.args), "kwargs": c.kwargs, "output_arg": c.output_arg}
+             for c in cases]  # fmt: skip
+    child: ChildResult = run_cases(cells, calls, component.timeout, use_bwrap=use_bwrap)
+    try:
+        records = (
+            child.results.get("cases", []) if isinstance(child.results.get("cases"), list) else []
+        )
+        case_reports, diagnoses = [], []
+        for index, case in enumerate(cases):
+            record = (
+                records[index]
+                if index < len(records) and isinstance(records[index], dict)
+                else None
+            )
+            passed, message = False, ""
+            if record is None:
+                message = ("timed out before this case finished" if child.status == "timeout"
+                           else child.detail or "no result (the submission's process ended early)")  # fmt: skip
+            elif not record.get("ok"):
+                error = str(record.get("error", "unknown error"))
+                message = ("not implemented yet (NotImplementedError)" if error.startswith("NotImplementedError")
+                           else f"raised {error}")  # fmt: skip
+            else:
+                try:
+                    student = load_output(record["output"], child.out_dir)
+                except Exception as error:  # noqa: BLE001 - a malformed output is the student's failure
+                    message = f"returned something that is not plain numbers ({error})"
+                else:
+                    expected = component.expected(case)
+                    if component.compare is not None:
+                        message = component.compare(student, expected, case) or ""
+                    else:
+                        message = compare(student, expected, component) or ""
+                    passed = not message
+                    if not passed:
+                        found = diagnose(student, component, case)
+                        if found:
+                            diagnoses.append(found)
+                            message += f" — {found}"
+            case_reports.append(
+                {
+                    "category": case.category,
+                    "function": component.function_of(case),
+                    "passed": passed,
+                    "message": message,
+                }
+            )
+    finally:
+        cleanup(child)
+    earned = {cat: pts for cat, pts in component.categories.items()
+              if all(r["passed"] for r in case_reports if r["category"] == cat)
+              and any(r["category"] == cat for r in case_reports)}  # fmt: skip
+    score = float(sum(earned.values()))
+    if child.status == "timeout":
+        status = "timeout"
+    elif child.status == "crashed" and not all(r["passed"] for r in case_reports):
+        status = "error"
+    else:
+        status = "passed" if score == component.max_score else "partial" if score > 0 else "failed"
+    diagnosis = max(set(diagnoses), key=diagnoses.count) if diagnoses else None
+    report = {"name": component.name, "function": component.function, "score": score, "max_score": component.max_score,
+              "status": status, "cases": case_reports, "diagnosis": diagnosis, "seconds": round(child.seconds, 3)}  # fmt: skip
+    if child.status == "timeout":
+        report["message"] = f"stopped after {component.timeout:.0f} s (an endless loop?)"
+    elif child.detail:
+        report["message"] = child.detail
+    stdout = child.results.get("stdout") if isinstance(child.results.get("stdout"), str) else ""
+    if stdout:
+        report["stdout"] = stdout[:2000]
+    cell_errors = child.results.get("cell_errors")
+    if isinstance(cell_errors, list) and cell_errors:
+        report["cell_errors"] = [
+            str(e.get("cell", "")) + ": " + str(e.get("error", ""))[:300]
+            for e in cell_errors[:5]
+            if isinstance(e, dict)
+        ]
+    return report
+
+
+def grade_notebook(path: str | Path, slug: str, seed: int | None = None, course_dir: Path = COURSE_DIR,
+                   use_bwrap: bool | None = None) -> dict:  # fmt: skip
+    """Grade one submission. Never raises for a bad submission: it is reported as "invalid"."""
+    components = checks.load(slug)
+    seed = int(np.random.SeedSequence().entropy % 2**32) if seed is None else int(seed)
+    use_bwrap = bwrap_path() is not None if use_bwrap is None else use_bwrap
+    max_score = float(sum(c.max_score for c in components))
+    result = {"assignment": slug, "submission": str(path), "status": "graded", "score": 0.0, "max_score": max_score,
+              "components": [], "messages": [], "seed": seed,
+              "sandbox": "bubblewrap" if use_bwrap else "plain child process"}  # fmt: skip
+    if not use_bwrap:
+        result["messages"].append("bubblewrap (bwrap) is not installed: the submission ran in a plain child process "
+                                  "with limits, which does not hide the file system. Install bubblewrap for isolation.")  # fmt: skip
+    start = time.perf_counter()
+    try:
+        submission = read_notebook(Path(path))
+        cells, messages = build_program(
+            submission, nbformat.read(source_path(slug, course_dir), as_version=4)
+        )
+    except InvalidSubmission as error:
+        result.update(status="invalid", messages=result["messages"] + [str(error)])
+        result["components"] = [{"name": c.name, "function": c.function, "score": 0.0, "max_score": c.max_score,
+                                 "status": "error", "cases": [], "diagnosis": None} for c in components]  # fmt: skip
+        return result
+    result["messages"] += messages
+    for index, component in enumerate(components):
+        rng = np.random.default_rng([seed, index])
+        result["components"].append(grade_component(component, cells, rng, use_bwrap))
+    result["score"] = float(sum(c["score"] for c in result["components"]))
+    result["seconds"] = round(time.perf_counter() - start, 3)
+    return result
+
+
+def write_json(result: dict, path: Path) -> None:
+    tmp = Path(str(path) + ".tmp")
+    tmp.write_text(json.dumps(result, indent=2))
+    tmp.replace(path)
