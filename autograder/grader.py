@@ -196,12 +196,17 @@ def _same(a, b) -> bool:
 
 
 def grade_component(
-    component: Component, cells: list[dict], rng: np.random.Generator, use_bwrap: bool
+    component: Component,
+    cells: list[dict],
+    rng: np.random.Generator,
+    use_bwrap: bool,
+    timeout: float | None = None,
 ) -> dict:
     cases = component.cases(rng)
     calls = [{"function": component.function_of(c), "args": list(c.args), "kwargs": c.kwargs, "output_arg": c.output_arg}
              for c in cases]  # fmt: skip
-    child: ChildResult = run_cases(cells, calls, component.timeout, use_bwrap=use_bwrap)
+    timeout = component.timeout if timeout is None else min(timeout, component.timeout)
+    child: ChildResult = run_cases(cells, calls, timeout, use_bwrap=use_bwrap)
     try:
         records = (
             child.results.get("cases", []) if isinstance(child.results.get("cases"), list) else []
@@ -262,7 +267,7 @@ def grade_component(
     report = {"name": component.name, "function": component.function, "score": score, "max_score": component.max_score,
               "status": status, "cases": case_reports, "diagnosis": diagnosis, "seconds": round(child.seconds, 3)}  # fmt: skip
     if child.status == "timeout":
-        report["message"] = f"stopped after {component.timeout:.0f} s (an endless loop?)"
+        report["message"] = f"stopped after {timeout:g} s (an endless loop?)"
     elif child.detail:
         report["message"] = child.detail
     stdout = child.results.get("stdout") if isinstance(child.results.get("stdout"), str) else ""
@@ -279,8 +284,11 @@ def grade_component(
 
 
 def grade_notebook(path: str | Path, slug: str, seed: int | None = None, course_dir: Path = COURSE_DIR,
-                   use_bwrap: bool | None = None) -> dict:  # fmt: skip
-    """Grade one submission. Never raises for a bad submission: it is reported as "invalid"."""
+                   use_bwrap: bool | None = None, timeout: float | None = None) -> dict:  # fmt: skip
+    """Grade one submission. Never raises for a bad submission: it is reported as "invalid".
+
+    ``timeout`` caps every component's wall-clock time (seconds); each has its own default.
+    """
     components = checks.load(slug)
     seed = int(np.random.SeedSequence().entropy % 2**32) if seed is None else int(seed)
     use_bwrap = bwrap_path() is not None if use_bwrap is None else use_bwrap
@@ -305,7 +313,7 @@ def grade_notebook(path: str | Path, slug: str, seed: int | None = None, course_
     result["messages"] += messages
     for index, component in enumerate(components):
         rng = np.random.default_rng([seed, index])
-        result["components"].append(grade_component(component, cells, rng, use_bwrap))
+        result["components"].append(grade_component(component, cells, rng, use_bwrap, timeout))
     result["score"] = float(sum(c["score"] for c in result["components"]))
     result["seconds"] = round(time.perf_counter() - start, 3)
     return result

@@ -9,8 +9,10 @@ an empty folder, a scrubbed environment, ``nobody`` when run as root) and says s
 The fallback runs as the grader's own user (an interpreter under /root is not executable by
 ``nobody``), so it can see the file system: install bubblewrap for real isolation.
 
-In both, the runner sets address-space, CPU-time, process and file-size limits before any
-student code runs, and the grader kills the child after a wall-clock timeout.
+In both, the runner sets address-space, CPU-time and file-size limits and installs a seccomp
+filter that refuses to start processes (fork, vfork, clone without CLONE_THREAD) before any
+student code runs, and the grader kills the child after a wall-clock timeout. RLIMIT_NPROC
+alone would not stop a fork bomb here: the sandbox's user maps to root, which is exempt.
 """
 
 from __future__ import annotations

@@ -1,0 +1,404 @@
+"""The autograder: correct work gets full marks, each misconception is graded down and
+diagnosed, and no attack earns marks it did not earn or disturbs another submission."""
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.checks import load
+from autograder.cli import grade_all, main
+from autograder.course import (
+    COURSE_DIR,
+    SLUGS,
+    graded_cells,
+    nbgrader_meta,
+    release,
+    release_path,
+    solved,
+    source_path,
+)
+from autograder.grader import grade_notebook
+from autograder.samples import MISTAKES
+from autograder.sandbox import bwrap_path
+
+# what the grader must say about each deliberate mistake (a phrase of the diagnosis)
+EXPECTED_DIAGNOSIS = {
+    ("convolution", "corr2d"): "kernel is flipped",
+    ("convolution", "pad2d"): "one side",
+    ("convolution", "convolve2d"): "not flipped",
+    ("convolution", "conv_output_size"): "Off by one",
+    ("channels", "conv2d"): "once per input channel",
+    ("channels", "conv1x1"): "bias is missing",
+    ("channels", "conv2d_cost"): "biases are not counted",
+    ("dilation", "conv2d"): "applied to the input",
+    ("dilation", "receptive_field"): "strides are forgotten",
+    ("separable", "conv2d"): "first group",
+    ("separable", "separable"): "mixed before",
+    ("activations", "relu_family"): "x >= 0",
+    ("activations", "prelu"): "dalpha",
+    ("activations", "sigmoid_tanh"): "activation instead of its derivative",
+    ("activations", "maxout"): "every channel of the group",
+    ("activations", "softmax"): "subtract the maximum",
+    ("pooling", "pool_forward"): "unpadded",
+    ("pooling", "pool_backward"): "every cell of the window",
+    ("fully-connected", "linear"): "swapped",
+    ("fully-connected", "softmax_cross_entropy"): "not averaged",
+    ("fully-connected", "mse_loss"): "factor 2",
+    ("backprop", "numerical_gradient"): "one-sided",
+    ("backprop", "conv2d_backward"): "not summed over the batch",
+    ("architectures", "lenet5_forward"): "sigmoid",
+    ("architectures", "residual_block"): "ReLU after the sum",
+    ("architectures", "count_parameters"): "biases are not counted",
+    ("architectures", "sgd_step"): "in place",
+}
+CASES = sorted(EXPECTED_DIAGNOSIS)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("course")
+    shutil.copytree(COURSE_DIR / "source", root / "source")
+    shutil.copy(COURSE_DIR / "nbgrader_config.py", root)
+    release(root)
+    return root
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def write_solved(course, slug, folder: Path, overrides=None, name=None) -> Path:
+    nb = solved(read(release_path(slug, course)), read(source_path(slug)), overrides)
+    path = folder / (name or f"{slug}.ipynb")
+    nbformat.write(nb, path)
+    return path
+
+
+def test_every_mistake_has_an_expected_diagnosis():
+    assert set(CASES) == {(slug, cell) for slug in SLUGS for cell in MISTAKES[slug]}
+
+
+def test_components_match_the_nbgrader_test_cells():
+    for slug in SLUGS:
+        points = {
+            gid: nbgrader_meta(c)["points"]
+            for gid, c in graded_cells(read(source_path(slug))).items()
+        }
+        assert {c.name: c.max_score for c in load(slug)} == points, slug
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_correct_submissions_get_full_marks(course, tmp_path, slug):
+    # the source notebooks' answers are written with plain numpy, independently of solutions/
+    result = grade_notebook(write_solved(course, slug, tmp_path), slug, seed=11)
+    assert result["status"] == "graded"
+    assert result["score"] == result["max_score"], [
+        (c["name"], c["cases"]) for c in result["components"] if c["status"] != "passed"
+    ]
+    assert result["sandbox"] == ("bubblewrap" if bwrap_path() else "plain child process")
+
+
+@pytest.mark.parametrize("slug,cell", CASES, ids=[f"{s}-{c}" for s, c in CASES])
+def test_each_misconception_costs_points_and_is_diagnosed(course, tmp_path, slug, cell):
+    what, code = MISTAKES[slug][cell]
+    result = grade_notebook(write_solved(course, slug, tmp_path, {cell: code}), slug, seed=12)
+    lost = [c for c in result["components"] if c["score"] < c["max_score"]]
+    assert lost, f"{what}: full marks"
+    assert 0 < result["score"] < result["max_score"], (
+        "partial credit: the rest of the work still counts"
+    )
+    diagnoses = [c["diagnosis"] or "" for c in lost]
+    assert any(EXPECTED_DIAGNOSIS[(slug, cell)] in d for d in diagnoses), diagnoses
+
+
+def test_untouched_notebook_scores_zero_and_says_why(course):
+    result = grade_notebook(release_path("pooling", course), "pooling", seed=1)
+    assert result["score"] == 0
+    assert all(
+        "not implemented yet" in case["message"]
+        for c in result["components"]
+        for case in c["cases"]
+    )
+
+
+def test_seeds_change_the_inputs_not_the_verdict(course, tmp_path):
+    path = write_solved(course, "channels", tmp_path, {"conv2d": MISTAKES["channels"]["conv2d"][1]})
+    scores = {grade_notebook(path, "channels", seed=s)["score"] for s in (1, 2, 3)}
+    assert len(scores) == 1
+
+
+# --- attacks ----------------------------------------------------------------------------------
+
+UNIMPLEMENTED = """
+def corr2d(x, k):
+    return np.zeros((1, 1))
+"""
+
+ATTACKS = {
+    "patched numpy and assert helpers": """
+np.allclose = lambda *a, **k: True
+np.testing.assert_allclose = lambda *a, **k: None
+np.array_equal = lambda *a, **k: True
+"""
+    + UNIMPLEMENTED,
+    "IPython input transformer": """
+get_ipython().input_transformers_post.append(lambda lines: ["try:\\n"] + ["    " + l for l in lines] + ["except Exception:\\n    pass\\n"])
+"""
+    + UNIMPLEMENTED,
+    "sys.exit": UNIMPLEMENTED + "\nimport sys\nsys.exit(0)\n",
+    "os._exit": UNIMPLEMENTED + "\nimport os\nos._exit(0)\n",
+    "eq always true": """
+class Anything:
+    def __eq__(self, other):
+        return True
+    def __array__(self, *a, **k):
+        raise TypeError
+def corr2d(x, k):
+    return Anything()
+""",
+    "reads the source notebook and the reference": """
+import glob, importlib
+def corr2d(x, k):
+    for path in glob.glob("/work/**/solutions/convolution.py", recursive=True) + glob.glob("../**/*.py", recursive=True):
+        namespace = {}
+        exec(open(path).read(), namespace)
+        if "corr2d" in namespace:
+            return namespace["corr2d"](x, k)
+    return importlib.import_module("solutions").corr2d(x, k)
+""",
+    "imports torch as a shortcut": """
+def corr2d(x, k):
+    import torch
+    return torch.nn.functional.conv2d(torch.tensor(x)[None, None], torch.tensor(k)[None, None])[0, 0].numpy()
+""",
+    "20 GB allocation": """
+def corr2d(x, k):
+    big = np.ones(20 * 2**30 // 8)
+    return big[:1].reshape(1, 1)
+""",
+    "endless loop that swallows KeyboardInterrupt": """
+def corr2d(x, k):
+    while True:
+        try:
+            pass
+        except BaseException:
+            pass
+""",
+    "fork bomb": """
+import os
+def corr2d(x, k):
+    while True:
+        try:
+            os.fork()
+        except OSError:
+            pass
+""",
+}
+
+
+def attack_notebook(course, folder: Path, name: str, code: str) -> Path:
+    """A convolution submission whose corr2d cell is replaced by the attack."""
+    nb = solved(read(release_path("convolution", course)), read(source_path("convolution")))
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("grade_id") == "corr2d":
+            cell.source = "import numpy as np\n" + code
+    path = folder / f"{name.replace(' ', '_')}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.parametrize("name", ATTACKS)
+def test_attacks_earn_nothing_for_the_attacked_function(course, tmp_path, name):
+    start = time.perf_counter()
+    result = grade_notebook(
+        attack_notebook(course, tmp_path, name, ATTACKS[name]), "convolution", seed=5, timeout=4
+    )
+    corr2d = next(c for c in result["components"] if c["name"] == "test_corr2d")
+    assert result["status"] == "graded"
+    assert corr2d["score"] == 0, corr2d
+    assert all(case["message"] for case in corr2d["cases"]), "every failure says why"
+    assert time.perf_counter() - start < 60
+
+
+def test_detached_process_cannot_touch_anything_outside(course, tmp_path):
+    canary = tmp_path / "canary.txt"
+    code = (
+        f"""
+import os, subprocess, sys
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(1.5); open({str(canary)!r}, 'w').write('escaped')"],
+                 start_new_session=True)
+if os.fork() == 0:
+    os.setsid()
+    import time
+    time.sleep(1.5)
+    open({str(canary)!r}, "w").write("escaped")
+    os._exit(0)
+"""
+        + UNIMPLEMENTED
+    )
+    result = grade_notebook(
+        attack_notebook(course, tmp_path, "detached", code), "convolution", seed=5
+    )
+    time.sleep(3)
+    assert not canary.exists(), "a process started by the submission outlived it and wrote outside"
+    assert result["status"] == "graded"
+
+
+def test_huge_output_is_truncated_and_grading_goes_on(course, tmp_path):
+    code = """
+def corr2d(x, k):
+    print("x" * 50_000_000)
+    kh, kw = k.shape
+    out = np.zeros((x.shape[0] - kh + 1, x.shape[1] - kw + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(x[i : i + kh, j : j + kw] * k)
+    return out
+"""
+    result = grade_notebook(
+        attack_notebook(course, tmp_path, "printer", code), "convolution", seed=5
+    )
+    corr2d = next(c for c in result["components"] if c["name"] == "test_corr2d")
+    assert corr2d["score"] == corr2d["max_score"]  # printing is not cheating: the work was right
+    assert len(corr2d["stdout"]) <= 2000
+
+
+def test_shadow_numpy_beside_the_notebook_is_ignored(course, tmp_path):
+    path = write_solved(course, "convolution", tmp_path, {"corr2d": UNIMPLEMENTED})
+    (tmp_path / "numpy.py").write_text("def allclose(*a, **k):\n    return True\n")
+    result = grade_notebook(path, "convolution", seed=5)
+    assert next(c for c in result["components"] if c["name"] == "test_corr2d")["score"] == 0
+    assert result["score"] == result["max_score"] - 6  # corr2d and convolve2d (which uses it)
+
+
+def test_corrupt_and_foreign_files_are_invalid_with_a_message(tmp_path):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text('{"cells": [ {"cell_type": "code", "source": ')
+    result = grade_notebook(bad, "convolution", seed=1)
+    assert result["status"] == "invalid" and result["score"] == 0
+    assert "not a readable Jupyter notebook" in result["messages"][-1]
+    assert grade_notebook(tmp_path / "missing.ipynb", "convolution")["status"] == "invalid"
+
+
+def test_deleted_and_retagged_cells(course, tmp_path):
+    nb = solved(read(release_path("convolution", course)), read(source_path("convolution")))
+    nb.cells = [c for c in nb.cells if nbgrader_meta(c).get("grade_id") != "pad2d"]  # deleted
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("grade"):
+            cell.metadata["nbgrader"]["grade"] = (
+                False  # test cells re-tagged: tests are ours anyway
+            )
+            cell.source = "assert True"
+    path = tmp_path / "edited.ipynb"
+    nbformat.write(nb, path)
+    result = grade_notebook(path, "convolution", seed=2)
+    scores = {c["name"]: c["score"] for c in result["components"]}
+    assert scores["test_pad2d"] == 0 and scores["test_corr2d"] == 3
+    assert any("pad2d" in m and "missing" in m for m in result["messages"])
+
+
+def test_notebook_without_metadata_runs_all_cells_and_says_so(course, tmp_path):
+    nb = solved(read(release_path("convolution", course)), read(source_path("convolution")))
+    for cell in nb.cells:
+        cell.metadata = {}
+    path = tmp_path / "plain.ipynb"
+    nbformat.write(nb, path)
+    result = grade_notebook(path, "convolution", seed=2)
+    assert result["score"] == result["max_score"]
+    assert any("no nbgrader metadata" in m for m in result["messages"])
+
+
+def test_batch_with_attacks_completes_and_leaves_honest_results_alone(course, tmp_path):
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    honest = write_solved(course, "convolution", folder, name="honest.ipynb")
+    for name in ("os._exit", "fork bomb", "patched numpy and assert helpers"):
+        attack_notebook(course, folder, name, ATTACKS[name])
+    (folder / "corrupt.ipynb").write_text("not json")
+    out = tmp_path / "results.jsonl"
+    records, errors = grade_all(
+        folder, "convolution", out, workers=2, seed=9, progress=False, timeout=4
+    )
+    assert not errors and len(records) == 5
+    by_name = {Path(r["result"]["submission"]).name: r["result"] for r in records}
+    assert by_name["honest.ipynb"]["score"] == by_name["honest.ipynb"]["max_score"]
+    assert by_name["corrupt.ipynb"]["status"] == "invalid"
+    alone = grade_notebook(honest, "convolution", seed=9)
+    assert [c["score"] for c in alone["components"]] == [
+        c["score"] for c in by_name["honest.ipynb"]["components"]
+    ]
+
+
+def test_grade_all_resumes_after_kill_9(course, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(6):
+        write_solved(course, "pooling", folder, name=f"student{i}.ipynb")
+    out = tmp_path / "results.jsonl"
+    command = [sys.executable, "-m", "autograder.cli", "grade-all", str(folder), "--assignment", "pooling",
+               "--out", str(out), "--workers", "1", "--seed", "3", "--no-progress"]  # fmt: skip
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and (not out.exists() or out.read_text().count("\n") < 2):
+        time.sleep(0.05)
+    child.kill()  # kill -9 in the middle of the batch
+    child.wait()
+    before = [json.loads(line) for line in out.read_text().splitlines() if line.endswith("}")]
+    assert 2 <= len(before) < 6
+    records, errors = grade_all(folder, "pooling", out, workers=2, progress=False)
+    assert not errors and len(records) == 6
+    kept = {r["key"]: r for r in records}
+    for record in before:  # nothing regraded, nothing lost
+        assert kept[record["key"]]["result"]["seconds"] == record["result"]["seconds"]
+
+
+def test_cli_grade_writes_json_and_exits_zero(course, tmp_path, capsys):
+    path = write_solved(
+        course,
+        "dilation",
+        tmp_path,
+        {"receptive_field": MISTAKES["dilation"]["receptive_field"][1]},
+    )
+    assert (
+        main(
+            [
+                "grade",
+                str(path),
+                "--assignment",
+                "dilation",
+                "--json",
+                str(tmp_path / "r.json"),
+                "--seed",
+                "4",
+            ]
+        )
+        == 0
+    )
+    result = json.loads((tmp_path / "r.json").read_text())
+    assert set(result) >= {
+        "assignment",
+        "submission",
+        "status",
+        "score",
+        "max_score",
+        "components",
+        "messages",
+    }
+    component = result["components"][1]
+    assert set(component) >= {"name", "score", "max_score", "status", "cases", "diagnosis"}
+    assert component["status"] == "partial" and "strides are forgotten" in component["diagnosis"]
+    assert "test_receptive_field" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as bad:
+        main(["grade", str(path), "--assignment", "nonexistent"])
+    assert bad.value.code == 2
+
+
+def test_bubblewrap_is_installed_where_grading_runs():
+    # CI installs Debian's bubblewrap (.ci/run); without it grading falls back to a plain child
+    assert bwrap_path(), "bubblewrap (bwrap) is missing"
