@@ -2,6 +2,7 @@
 
     autograder grade SUBMISSION.ipynb --assignment SLUG [--json OUT] [--html OUT] [--seed N]
     autograder grade-all DIR --assignment SLUG [--workers N] [--out results.jsonl] [--force] [--seed N]
+    autograder nbgrader SLUG [--course DIR] [--db URL]
 
 Exit status 0 whenever grading completed, whatever the scores; 2 when the grader itself could
 not run (bad arguments, unknown assignment).
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.course import SLUGS
+from autograder.course import COURSE_DIR, SLUGS
 from autograder.grader import grade_notebook, write_json
 
 
@@ -210,7 +211,33 @@ def main(argv: list[str] | None = None) -> int:
     many.add_argument("--dask-scheduler", help="address of a Dask scheduler to grade on")
     many.add_argument("--timeout", type=float, help="cap on each component's seconds")
     many.add_argument("--no-progress", action="store_true")
+    course = sub.add_parser(
+        "nbgrader", help="grade an nbgrader course's collected submissions into its gradebook"
+    )
+    course.add_argument("assignment", choices=SLUGS)
+    course.add_argument(
+        "--course", type=Path, default=COURSE_DIR, help="the nbgrader course folder"
+    )
+    course.add_argument(
+        "--db", help="SQLAlchemy URL of the gradebook (default: the course's gradebook.db)"
+    )
+    course.add_argument("--workers", type=int, default=2)
+    course.add_argument("--seed", type=int)
+    course.add_argument("--timeout", type=float, help="cap on each component's seconds")
     args = parser.parse_args(argv)
+
+    if args.command == "nbgrader":
+        from autograder.gradebook import grade_course
+
+        try:
+            results = grade_course(
+                args.assignment, args.course, args.db, args.seed, args.workers, args.timeout
+            )
+        except ValueError as error:
+            parser.exit(2, f"autograder nbgrader: {error}\n")
+        print(summary(list(results.values()), []))
+        print(f"grades written to the gradebook of {args.course}")
+        return 0
 
     if args.command == "grade":
         result = grade_notebook(

@@ -159,6 +159,26 @@ def compare(student: Any, expected: Any, component: Component) -> str | None:
     return None
 
 
+def error_map(student: Any, expected: Any, size: int = 48) -> dict | None:
+    """|student - expected| of the first differing array, as a small 2-D grid for a heatmap
+    (the slice holding the largest error when there are more than two axes)."""
+    for (label, s), (_, e) in zip(flatten_output(student), flatten_output(expected), strict=False):
+        if s is None or e is None or np.shape(s) != np.shape(e) or np.ndim(e) == 0:
+            continue
+        diff = np.abs(np.asarray(s, dtype=float) - np.asarray(e, dtype=float))
+        if not np.any(diff > 1e-9):
+            continue
+        diff = np.nan_to_num(diff, nan=np.inf)
+        while diff.ndim > 2:
+            diff = diff[np.unravel_index(np.argmax(diff), diff.shape)[0]]
+        diff = np.atleast_2d(diff)[:size, :size]
+        finite = np.where(
+            np.isfinite(diff), diff, np.nanmax(diff[np.isfinite(diff)], initial=1.0) * 2
+        )
+        return {"label": label, "values": np.round(finite, 6).tolist()}
+    return None
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "None (nothing returned)"
@@ -211,7 +231,7 @@ def grade_component(
         records = (
             child.results.get("cases", []) if isinstance(child.results.get("cases"), list) else []
         )
-        case_reports, diagnoses = [], []
+        case_reports, diagnoses, heatmap = [], [], None
         for index, case in enumerate(cases):
             record = (
                 records[index]
@@ -238,6 +258,8 @@ def grade_component(
                     else:
                         message = compare(student, expected, component) or ""
                     passed = not message
+                    if not passed and heatmap is None:
+                        heatmap = error_map(student, expected)
                     if not passed:
                         found = diagnose(student, component, case)
                         if found:
@@ -266,6 +288,8 @@ def grade_component(
     diagnosis = max(set(diagnoses), key=diagnoses.count) if diagnoses else None
     report = {"name": component.name, "function": component.function, "score": score, "max_score": component.max_score,
               "status": status, "cases": case_reports, "diagnosis": diagnosis, "seconds": round(child.seconds, 3)}  # fmt: skip
+    if heatmap is not None:
+        report["heatmap"] = heatmap
     if child.status == "timeout":
         report["message"] = f"stopped after {timeout:g} s (an endless loop?)"
     elif child.detail:

@@ -402,3 +402,73 @@ def test_cli_grade_writes_json_and_exits_zero(course, tmp_path, capsys):
 def test_bubblewrap_is_installed_where_grading_runs():
     # CI installs Debian's bubblewrap (.ci/run); without it grading falls back to a plain child
     assert bwrap_path(), "bubblewrap (bwrap) is missing"
+
+
+def test_nbgrader_gradebook_gets_every_grade_and_flags_what_could_not_be_graded(course, tmp_path):
+    from nbgrader.api import Gradebook
+
+    root = tmp_path / "course"
+    shutil.copytree(
+        course, root, ignore=shutil.ignore_patterns("submitted", "autograded", "feedback")
+    )
+    submissions = {
+        "alice": solved(read(release_path("convolution", root)), read(source_path("convolution"))),
+        "bob": solved(
+            read(release_path("convolution", root)),
+            read(source_path("convolution")),
+            {"corr2d": MISTAKES["convolution"]["corr2d"][1]},
+        ),  # fmt: skip
+    }
+    for student, nb in submissions.items():
+        folder = root / "submitted" / student / "convolution"
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / "convolution.ipynb")
+    corrupt = root / "submitted" / "carol" / "convolution"
+    corrupt.mkdir(parents=True)
+    (corrupt / "convolution.ipynb").write_text("{ truncated")
+    (root / "submitted" / "dave" / "convolution").mkdir(parents=True)  # no notebook at all
+
+    assert main(["nbgrader", "convolution", "--course", str(root), "--seed", "5"]) == 0
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        assert gb.find_submission("convolution", "alice").score == 10
+        assert gb.find_submission("convolution", "bob").score == 4
+        for student, reason in (
+            ("carol", "not a readable Jupyter notebook"),
+            ("dave", "no notebook"),
+        ):
+            grade = gb.find_grade("test_corr2d", "convolution", "convolution", student)
+            assert grade.auto_score is None and grade.needs_manual_grade, student
+            assert (
+                reason
+                in gb.find_comment("corr2d", "convolution", "convolution", student).auto_comment
+            )
+        assert not gb.find_grade(
+            "test_corr2d", "convolution", "convolution", "alice"
+        ).needs_manual_grade
+
+
+@pytest.mark.slow
+def test_grade_all_on_a_dask_cluster_gives_the_local_results(course, tmp_path):
+    from distributed import LocalCluster
+
+    folder = tmp_path / "dask"
+    folder.mkdir()
+    write_solved(course, "fully-connected", folder, name="right.ipynb")
+    write_solved(
+        course,
+        "fully-connected",
+        folder,
+        {"linear": MISTAKES["fully-connected"]["linear"][1]},
+        name="swapped.ipynb",
+    )
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        remote, errors = grade_all(folder, "fully-connected", tmp_path / "dask.jsonl", seed=8, progress=False,
+                                   scheduler=cluster.scheduler_address)  # fmt: skip
+    assert not errors
+    local, _ = grade_all(
+        folder, "fully-connected", tmp_path / "local.jsonl", seed=8, progress=False
+    )
+    scores = lambda records: {Path(r["result"]["submission"]).name: r["score"] for r in records}  # noqa: E731
+    assert scores(remote) == scores(local) == {"right.ipynb": 10.0, "swapped.ipynb": 8.0}

@@ -1,0 +1,93 @@
+"""Grade an nbgrader course's collected submissions and write the scores into its gradebook.
+
+``autograder nbgrader SLUG`` reads ``<course>/submitted/<student>/<SLUG>/<SLUG>.ipynb``,
+grades each notebook in the sandbox, and writes one grade per autograded test cell into
+nbgrader's gradebook (SQLite by default, or any SQLAlchemy URL, e.g. PostgreSQL), so that
+``nbgrader export`` and formgrader show them. What could not be graded (an unreadable file, a
+timeout, a crash) is marked for manual grading with the reason in a comment: never a silent 0.
+"""
+
+from __future__ import annotations
+
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from autograder.course import COURSE_DIR
+from autograder.grader import grade_notebook
+
+
+def find_submissions(course_dir: Path, slug: str) -> dict[str, Path | None]:
+    """student id -> submitted notebook (None when the student's folder lacks it)."""
+    found = {}
+    submitted = course_dir / "submitted"
+    for student_dir in sorted(p for p in submitted.glob("*") if p.is_dir()):
+        assignment_dir = student_dir / slug
+        if assignment_dir.is_dir():
+            notebook = assignment_dir / f"{slug}.ipynb"
+            found[student_dir.name] = notebook if notebook.is_file() else None
+    return found
+
+
+def grade_course(slug: str, course_dir: Path = COURSE_DIR, db_url: str | None = None, seed: int | None = None,
+                 workers: int = 2, timeout: float | None = None) -> dict[str, dict]:  # fmt: skip
+    """Grade every collected submission of ``slug`` and store the grades; returns the results."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    db_url = db_url or f"sqlite:///{course_dir / 'gradebook.db'}"
+    seed = (
+        int(np.random.SeedSequence().entropy % 2**32) if seed is None else seed
+    )  # same tests for all
+    submissions = find_submissions(course_dir, slug)
+    graded = {s: p for s, p in submissions.items() if p is not None}
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = {
+            s: pool.submit(grade_notebook, p, slug, seed, course_dir, None, timeout)
+            for s, p in graded.items()
+        }
+        results = {s: f.result() for s, f in futures.items()}
+    # nbgrader's own gradebook code trips SQLAlchemy warnings on every new submission: noise
+    with warnings.catch_warnings(), Gradebook(db_url) as gb:
+        warnings.filterwarnings("ignore", category=Warning, module="sqlalchemy")
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        try:
+            assignment = gb.find_assignment(slug)
+        except MissingEntry:
+            raise ValueError(f"assignment {slug!r} is not in the gradebook {db_url}: run `make exercises` "
+                             "(nbgrader generate_assignment) first") from None  # fmt: skip
+        notebook_id = assignment.notebooks[0].name
+        solution_cell = next((c.name for c in assignment.notebooks[0].solution_cells), None)
+        for student in submissions:
+            gb.update_or_create_student(student)
+            try:
+                gb.find_submission(slug, student)
+            except MissingEntry:
+                gb.add_submission(slug, student)
+            result = results.get(student)
+            reasons = []
+            if result is None:
+                reasons.append(f"no notebook named {slug}.ipynb was submitted")
+            elif result["status"] == "invalid":
+                reasons += result["messages"]
+            for cell in assignment.notebooks[0].grade_cells:
+                grade = gb.find_grade(cell.name, notebook_id, slug, student)
+                component = next(
+                    (c for c in (result or {}).get("components", []) if c["name"] == cell.name),
+                    None,
+                )
+                if result is None or result["status"] == "invalid" or component is None:
+                    grade.auto_score, grade.needs_manual_grade = None, True
+                    continue
+                grade.auto_score = component["score"]
+                grade.needs_manual_grade = component["status"] in ("timeout", "error")
+                if grade.needs_manual_grade:
+                    reasons.append(
+                        f"{cell.name}: {component.get('message') or component['status']}"
+                    )
+            if solution_cell is not None:
+                comment = gb.find_comment(solution_cell, notebook_id, slug, student)
+                comment.auto_comment = ("Needs a look: " + "; ".join(reasons)) if reasons else None
+        gb.db.commit()
+    return results
