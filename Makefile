@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help course exercises samples validate test lint bench train install clean
+.PHONY: help course exercises samples grade-samples validate test lint bench train install clean
 
 help:
 	@echo "make course  - install, build the student notebooks and samples, report what is built"
@@ -28,12 +28,23 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-course: install exercises samples
+ASSIGNMENTS := convolution channels dilation separable activations pooling fully-connected backprop architectures
+
+course: install exercises samples grade-samples
 	$(PY) -m solutions
 	@echo
 	@echo "Student notebooks: exercises/release/<assignment>/<assignment>.ipynb (nine)"
 	@echo "Sample submissions: samples/<assignment>/{correct,partial,untouched}/<assignment>.ipynb"
+	@echo "Their grades: samples/results/<assignment>.jsonl; feedback: samples/feedback/<assignment>/"
 	@echo "Instructor notebooks (solutions and hidden tests): exercises/source/"
+
+# Grades the sample submissions of every assignment with the sandboxed autograder.
+grade-samples: samples
+	@for slug in $(ASSIGNMENTS); do \
+		echo "== $$slug"; \
+		$(VENV)/bin/autograder grade-all samples/$$slug --assignment $$slug --force --no-progress \
+			--out samples/results/$$slug.jsonl --feedback samples/feedback/$$slug; \
+	done
 
 exercises: install
 	$(PY) -m autograder.course release
@@ -54,6 +65,7 @@ test: lint
 bench: install
 	$(PY) -m benchmarks
 	$(PY) -m benchmarks.train
+	$(PY) -m benchmarks.grading
 
 train: install
 	$(PY) -m solutions.train

@@ -2,6 +2,7 @@
 
     autograder grade SUBMISSION.ipynb --assignment SLUG [--json OUT] [--html OUT] [--seed N]
     autograder grade-all DIR --assignment SLUG [--workers N] [--out results.jsonl] [--force] [--seed N]
+                         [--feedback DIR] [--timeout S] [--dask-scheduler ADDRESS]
     autograder nbgrader SLUG [--course DIR] [--db URL]
 
 Exit status 0 whenever grading completed, whatever the scores; 2 when the grader itself could
@@ -117,7 +118,8 @@ def summary(records: list[dict], errors: list[str]) -> str:
 
 
 def grade_all(folder: Path, slug: str, out: Path, workers: int = 2, force: bool = False, seed: int | None = None,
-              progress: bool = True, scheduler: str | None = None, timeout: float | None = None) -> tuple[list[dict], list[str]]:  # fmt: skip
+              progress: bool = True, scheduler: str | None = None, timeout: float | None = None,
+              feedback: Path | None = None) -> tuple[list[dict], list[str]]:  # fmt: skip
     """Grade every .ipynb under ``folder``; results go to ``out`` (JSON lines) as they finish."""
     from tqdm.auto import tqdm
 
@@ -150,7 +152,7 @@ def grade_all(folder: Path, slug: str, out: Path, workers: int = 2, force: bool 
 
         results = map_on_cluster(scheduler, [str(p) for p, _ in todo], slug, seed, timeout)
         for (path, key), outcome in zip(todo, results, strict=True):
-            _record(out, key, outcome, errors, path)
+            _record(out, key, outcome, errors, path, folder, feedback)
             bar.update()
     else:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -160,7 +162,7 @@ def grade_all(folder: Path, slug: str, out: Path, workers: int = 2, force: bool 
             }
             for future in as_completed(futures):
                 path, key = futures[future]
-                _record(out, key, future.result(), errors, path)
+                _record(out, key, future.result(), errors, path, folder, feedback)
                 bar.update()
     bar.close()
     return list(load_done(out).values()), errors
@@ -173,10 +175,18 @@ def _grade_safely(path: Path, slug: str, seed: int, timeout: float | None = None
         return f"{type(error).__name__}: {error}"
 
 
-def _record(out: Path, key: str, outcome, errors: list[str], path: Path) -> None:
+def _record(
+    out: Path, key: str, outcome, errors: list[str], path: Path, folder: Path, feedback: Path | None
+) -> None:
     if isinstance(outcome, str):
         errors.append(f"{path}: {outcome}")
         return
+    if feedback is not None:  # before the line: a resumed run skips what has its line
+        from autograder.feedback import write_html
+
+        target = feedback / path.relative_to(folder).with_suffix(".html")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_html(outcome, target)
     append_line(
         out,
         {
@@ -210,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     many.add_argument("--seed", type=int)
     many.add_argument("--dask-scheduler", help="address of a Dask scheduler to grade on")
     many.add_argument("--timeout", type=float, help="cap on each component's seconds")
+    many.add_argument(
+        "--feedback", type=Path, help="write an HTML report per submission under this folder"
+    )
     many.add_argument("--no-progress", action="store_true")
     course = sub.add_parser(
         "nbgrader", help="grade an nbgrader course's collected submissions into its gradebook"
@@ -254,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.folder.is_dir():
         parser.error(f"{args.folder} is not a folder")
     records, errors = grade_all(args.folder, args.assignment, args.out, args.workers, args.force, args.seed,
-                                progress=not args.no_progress, scheduler=args.dask_scheduler, timeout=args.timeout)  # fmt: skip
+                                progress=not args.no_progress, scheduler=args.dask_scheduler, timeout=args.timeout, feedback=args.feedback)  # fmt: skip
     print(summary([r["result"] for r in records], errors))
     print(f"results: {args.out}")
     return 0

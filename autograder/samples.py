@@ -309,6 +309,7 @@ def build_samples(out_dir: Path = SAMPLES_DIR, course_dir: Path = COURSE_DIR) ->
     if out_dir.exists():
         shutil.rmtree(out_dir)
     written = []
+    (out_dir / "results").mkdir(parents=True)
     for slug in SLUGS:
         for kind, nb in sample_notebooks(slug, course_dir).items():
             path = out_dir / slug / kind / f"{slug}.ipynb"
