@@ -152,7 +152,7 @@ def run_in_process(nb) -> dict[str, CellOutcome]:
 
 
 SOLUTION_LEAKS = re.compile(
-    r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS|^\s*(import|from)\s+solutions\b",
+    r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS|^\s*(import|from)\s+(solutions|autograder)\b",
     re.MULTILINE,
 )
 

@@ -347,3 +347,41 @@ def write_json(result: dict, path: Path) -> None:
     tmp = Path(str(path) + ".tmp")
     tmp.write_text(json.dumps(result, indent=2))
     tmp.replace(path)
+
+
+def check_in_kernel(
+    slug: str, component_name: str, namespace: dict, seed: int | None = None
+) -> None:
+    """For nbgrader's hidden tests: run one component's cases on the notebook's own functions.
+
+    Raises ``AssertionError`` naming the first failing case, what differs and, when it is
+    recognised, the likely mistake. This runs inside the student's kernel, so it is a teaching
+    aid and nbgrader's score; the sandboxed ``autograder`` commands are the tamper-proof grade.
+    """
+    from autograder.checks import NAMED_FUNCTIONS, Named, copy_args
+
+    components = checks.load(slug)
+    index, component = next((i, c) for i, c in enumerate(components) if c.name == component_name)
+    seed = int(np.random.SeedSequence().entropy % 2**32) if seed is None else seed
+    for case in component.cases(np.random.default_rng([seed, index])):
+        name = component.function_of(case)
+        function = namespace.get(name)
+        if not callable(function):
+            raise AssertionError(f"the notebook does not define {name}()")
+        args = tuple(
+            NAMED_FUNCTIONS[a.name] if isinstance(a, Named) else a for a in copy_args(case.args)
+        )
+        held = dict(args[case.output_arg]) if case.output_arg is not None else None
+        student = function(*args, **case.kwargs)
+        if held is not None:  # in place: judge the very arrays that were handed in
+            student = held
+        expected = component.expected(case)
+        message = (component.compare or (lambda s, e, c: compare(s, e, component)))(
+            student, expected, case
+        )
+        if message:
+            found = diagnose(student, component, case)
+            raise AssertionError(
+                f"{name}, {case.category} case: {message}"
+                + (f" — likely mistake: {found}" if found else "")
+            )

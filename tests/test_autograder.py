@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 from autograder.checks import load
@@ -472,3 +473,34 @@ def test_grade_all_on_a_dask_cluster_gives_the_local_results(course, tmp_path):
     )
     scores = lambda records: {Path(r["result"]["submission"]).name: r["score"] for r in records}  # noqa: E731
     assert scores(remote) == scores(local) == {"right.ipynb": 10.0, "swapped.ipynb": 8.0}
+
+
+def test_html_feedback_shows_diagnosis_and_heatmap_but_no_secrets(course, tmp_path):
+    path = write_solved(
+        course, "pooling", tmp_path, {"pool_backward": MISTAKES["pooling"]["pool_backward"][1]}
+    )
+    assert main(["grade", str(path), "--assignment", "pooling", "--seed", "424242",
+                 "--html", str(tmp_path / "f.html"), "--json", str(tmp_path / "f.json")]) == 0  # fmt: skip
+    page = (tmp_path / "f.html").read_text()
+    assert "every cell of the window" in page and "data:image/png;base64," in page
+    assert "424242" not in page, "the seed stays with the grader"
+    source = read(source_path("pooling"))
+    reference_lines = [line.strip() for c in source.cells for line in c.source.splitlines()
+                       if "BEGIN SOLUTION" not in line and len(line.strip()) > 25 and nbgrader_meta(c).get("solution")]  # fmt: skip
+    assert not [line for line in reference_lines if line in page], "no reference code in feedback"
+    assert "check_in_kernel" not in page and "solutions." not in page
+
+
+def test_hidden_tests_use_the_same_checks_and_explain_failures(course):
+    from autograder.grader import check_in_kernel
+
+    namespace = {}
+    nb = solved(read(release_path("activations", course)), read(source_path("activations")),
+                {"softmax": MISTAKES["activations"]["softmax"][1]})  # fmt: skip
+    for cell in nb.cells:
+        if cell.cell_type == "code" and not nbgrader_meta(cell).get("grade"):
+            exec(cell.source, namespace)
+    check_in_kernel("activations", "test_relu_family", namespace, seed=1)  # right: silent
+    with pytest.raises(AssertionError, match="subtract the maximum"):
+        with np.errstate(all="ignore"):
+            check_in_kernel("activations", "test_softmax", namespace, seed=1)

@@ -71,7 +71,8 @@ def size_cases(rng):
         ("stride", 2, 3),
     ):
         for _ in range(4):
-            n, k, p = int(rng.integers(7, 30)), int(rng.integers(1, 6)), int(rng.integers(0, 3))
+            k, p = int(rng.integers(1, 6)), int(rng.integers(0, 3))
+            n = max(int(rng.integers(7, 30)), dilation * (k - 1) + 1)  # the kernel must fit
             cases.append(
                 Case(category, (n, k), {"padding": p, "stride": stride, "dilation": dilation})
             )
