@@ -6,10 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help course exercises samples grade-samples validate test lint bench train install clean
+.PHONY: help book serve course exercises samples grade-samples validate test lint bench train install clean
 
 help:
-	@echo "make course  - install, build the student notebooks and samples, report what is built"
+	@echo "make course  - install, build the book and the student notebooks, grade the samples, report"
+	@echo "make book    - build the book (book/_build/html); make serve - read it on localhost:8000"
 	@echo "make exercises - generate the nine student notebooks (exercises/release/)"
 	@echo "make samples - sample submissions per assignment: correct, partial, untouched (samples/)"
 	@echo "make validate - nbgrader validate: sources pass, untouched student notebooks fail"
@@ -30,9 +31,10 @@ install: $(INSTALLED)
 
 ASSIGNMENTS := convolution channels dilation separable activations pooling fully-connected backprop architectures
 
-course: install exercises samples grade-samples
+course: install exercises samples grade-samples book
 	$(PY) -m solutions
 	@echo
+	@echo "The book: book/_build/html/index.html (read it on localhost with: make serve)"
 	@echo "Student notebooks: exercises/release/<assignment>/<assignment>.ipynb (nine)"
 	@echo "Sample submissions: samples/<assignment>/{correct,partial,untouched}/<assignment>.ipynb"
 	@echo "Their grades: samples/results/<assignment>.jsonl; feedback: samples/feedback/<assignment>/"
@@ -59,7 +61,7 @@ lint: install
 	$(VENV)/bin/ruff check --output-format concise .
 	$(VENV)/bin/ruff format --check .
 
-test: lint
+test: lint book
 	$(PY) -m pytest
 
 bench: install
@@ -73,3 +75,15 @@ train: install
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# The book: pinned browser assets from npm, then Jupyter Book 1 with notebook execution.
+# Warnings are errors (-W), reported all at once (--keep-going).
+book: install exercises
+	cd book && npm ci --no-audit --no-fund --loglevel=error
+	$(PY) book/copy_assets.py
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sphinx-build -b html book book/_build/html -W --keep-going -n -q
+	@echo "The book: book/_build/html/index.html (make serve to read it on localhost)"
+
+serve:
+	@echo "Serving the book on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(PY) -m http.server 8000 --bind 127.0.0.1 --directory book/_build/html

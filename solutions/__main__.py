@@ -46,8 +46,6 @@ def main() -> None:
     print("\nLeNet-5 layer by layer:")
     print(S.summary(S.lenet5(), (1, 1, 28, 28)))
     print(
-        "\nBuilt so far: the reference library (solutions/) and the exercises (exercises/)."
-        "\nNot built yet: the book (book/) and the autograder's own grading (autograder/)."
         "\nNext: `make test` runs the test suite; `make train` trains LeNet-5 on real digits;"
         "\n`make bench` compares speed with PyTorch."
     )
