@@ -79,6 +79,8 @@ def test_page_loads_offline_with_math_and_images(server, browser, name):
         if page.locator(".math").count():
             page.wait_for_selector("mjx-container", timeout=15000)
             assert "\\(" not in text and "\\[" not in text, "raw TeX left on the page"
+        if name in CHAPTERS:  # every chapter shows at least one figure computed by its code
+            assert page.locator("article img").count() >= 1, "no figure on the page"
         broken = page.evaluate(
             "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 80))"
         )
