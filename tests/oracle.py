@@ -49,3 +49,16 @@ def torch_forward_backward(
 
 def random(rng: np.random.Generator, shape, dtype=np.float64) -> np.ndarray:
     return rng.standard_normal(shape).astype(dtype)
+
+
+def torch_lenet5(activation: str = "sigmoid", pool: str = "avg"):
+    """d2l's LeNet-5 in PyTorch, float64, with the same layer indices as solutions.lenet5()."""
+    from torch import nn
+
+    act = {"sigmoid": nn.Sigmoid, "relu": nn.ReLU}[activation]
+    pooling = {"avg": nn.AvgPool2d, "max": nn.MaxPool2d}[pool]
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), act(), pooling(2, 2),
+        nn.Conv2d(6, 16, 5), act(), pooling(2, 2), nn.Flatten(),
+        nn.Linear(400, 120), act(), nn.Linear(120, 84), act(), nn.Linear(84, 10),
+    ).double()  # fmt: skip

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 import solutions as S
-from tests.oracle import assert_close
+from tests.oracle import assert_close, torch_lenet5
 
 
 @pytest.mark.parametrize(
@@ -28,18 +28,10 @@ def test_output_shapes_from_the_spec(build, size):
     assert build().output_shape((2, channels, size, size)) == (2, classes)
 
 
-def torch_lenet():
-    return nn.Sequential(
-        nn.Conv2d(1, 6, 5, padding=2), nn.Sigmoid(), nn.AvgPool2d(2, 2),
-        nn.Conv2d(6, 16, 5), nn.Sigmoid(), nn.AvgPool2d(2, 2), nn.Flatten(),
-        nn.Linear(400, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10),
-    ).double()  # fmt: skip
-
-
 def test_lenet_forward_and_one_step_equal_torch_float64():
     rng = np.random.default_rng(0)
     model = S.lenet5().initialize(seed=1, dtype=np.float64)
-    ref = torch_lenet()
+    ref = torch_lenet5()
     ref.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in model.params().items()})
     x = rng.standard_normal((8, 1, 28, 28))
     y = rng.integers(0, 10, 8)

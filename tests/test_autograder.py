@@ -15,11 +15,9 @@ import pytest
 from autograder.checks import load
 from autograder.cli import grade_all, main
 from autograder.course import (
-    COURSE_DIR,
     SLUGS,
     graded_cells,
     nbgrader_meta,
-    release,
     release_path,
     solved,
     source_path,
@@ -59,15 +57,6 @@ EXPECTED_DIAGNOSIS = {
     ("architectures", "sgd_step"): "in place",
 }
 CASES = sorted(EXPECTED_DIAGNOSIS)
-
-
-@pytest.fixture(scope="module")
-def course(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("course")
-    shutil.copytree(COURSE_DIR / "source", root / "source")
-    shutil.copy(COURSE_DIR / "nbgrader_config.py", root)
-    release(root)
-    return root
 
 
 def read(path):

@@ -1,7 +1,6 @@
 """The nbgrader course: structure, student versions, visible tests, and the full round trip."""
 
 import csv
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,13 +9,11 @@ import nbformat
 import pytest
 
 from autograder.course import (
-    COURSE_DIR,
     SLUGS,
     graded_cells,
     leaks,
     nbgrader_api,
     nbgrader_meta,
-    release,
     release_path,
     run_in_process,
     solution_cells,
@@ -30,16 +27,6 @@ from autograder.samples import MISTAKES, build_samples
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 
 MISTAKE_CASES = [(slug, cell) for slug in SLUGS for cell in MISTAKES[slug]]
-
-
-@pytest.fixture(scope="module")
-def course(tmp_path_factory) -> Path:
-    """A copy of the course with freshly generated student notebooks."""
-    root = tmp_path_factory.mktemp("course")
-    shutil.copytree(COURSE_DIR / "source", root / "source")
-    shutil.copy(COURSE_DIR / "nbgrader_config.py", root)
-    release(root)
-    return root
 
 
 def read(path: Path):

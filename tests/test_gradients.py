@@ -94,21 +94,23 @@ def test_loss_gradients_match_numerical():
     assert S.gradient_check(lambda v: S.mse_loss(v, target)[0], pred, dpred) < 1e-7
 
 
+def assert_layer_gradients(layer, x, dout):
+    """A layer's dx and every parameter gradient against the numerical gradient."""
+    layer.forward(x)
+    dx = layer.backward(dout)
+    grads = {name: g.copy() for name, g in layer.grads().items()}
+    assert S.gradient_check(layer.forward, x, dx, dout) < 1e-7, "dx"
+    for name, param in layer.params().items():
+        assert S.gradient_check(lambda _: layer.forward(x), param, grads[name], dout) < 1e-7, name
+
+
 def test_batchnorm_and_residual_block_gradients_match_numerical():
+    # in training mode batch norm normalises with the batch's own statistics, so the output
+    # depends on x and the parameters only (the running averages it updates are not used)
     rng = np.random.default_rng(RNG_SEED)
     block = S.ResidualBlock(2, 3, stride=2).initialize(seed=0)
     x = rng.standard_normal((2, 2, 5, 5))
-    dout = rng.standard_normal(block.output_shape(x.shape))
-    block.forward(x)
-    dx = block.backward(dout)
-    # in training mode batch norm normalises with the batch's own statistics, so the output
-    # depends on x and the parameters only (the running averages it updates are not used)
-    assert S.gradient_check(block.forward, x, dx, dout) < 1e-7
-    for name, param in block.params().items():
-        block.forward(x)
-        block.backward(dout)
-        analytic = block.grads()[name].copy()
-        assert S.gradient_check(lambda _: block.forward(x), param, analytic, dout) < 1e-7, name
+    assert_layer_gradients(block, x, rng.standard_normal(block.output_shape(x.shape)))
 
 
 @pytest.mark.parametrize(
@@ -125,10 +127,4 @@ def test_lenet_classic_layers_match_numerical_gradient(layer):
     for p in layer.params().values():  # non-trivial coefficients, masked weights stay zero
         p *= rng.uniform(0.5, 1.5, p.shape)
     x = rng.standard_normal((2, 3, 6, 6))
-    dout = rng.standard_normal(layer.output_shape(x.shape))
-    layer.forward(x)
-    dx = layer.backward(dout)
-    assert S.gradient_check(layer.forward, x, dx, dout) < 1e-7
-    for name, param in layer.params().items():
-        analytic = layer.grads()[name].copy()
-        assert S.gradient_check(lambda _: layer.forward(x), param, analytic, dout) < 1e-7, name
+    assert_layer_gradients(layer, x, rng.standard_normal(layer.output_shape(x.shape)))

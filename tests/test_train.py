@@ -7,21 +7,14 @@ from torch import nn
 
 import solutions as S
 from solutions.train import SGD, load_digits_split, main, plot_history, random_shift, train
-
-
-def torch_lenet_relu():
-    return nn.Sequential(
-        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2, 2),
-        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Flatten(),
-        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
-    ).double()  # fmt: skip
+from tests.oracle import torch_lenet5
 
 
 def test_training_steps_equal_torch_sgd_float64():
     """Same weights, same batches: forward, gradients and three SGD updates agree to 1e-10."""
     rng = np.random.default_rng(0)
     model = S.lenet5(activation="relu", pool="max").initialize(seed=3, dtype=np.float64)
-    ref = torch_lenet_relu()
+    ref = torch_lenet5(activation="relu", pool="max")
     ref.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in model.params().items()})
     ours_opt = SGD(model.params(), lr=0.05, momentum=0.9, weight_decay=1e-3)
     ref_opt = torch.optim.SGD(ref.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-3)
