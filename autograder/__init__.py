@@ -1,5 +1,10 @@
 """The course's autograder: grades submitted notebooks without trusting them.
 
-Built in its own issue (checks per assignment, sandbox, CLI, nbgrader gradebook bridge); this
-package exists so that the distribution's layout is in place.
+- ``checks/``: per assignment, what each graded component calls, on which seeded inputs,
+  for how many points per category, and the known mistakes it recognises;
+- ``sandbox.py`` and ``_runner.py``: the isolated child that runs a submission's code;
+- ``grader.py``: one notebook, from its cells to a scored, diagnosed result;
+- ``cli.py`` (the ``autograder`` command), ``gradebook.py`` (nbgrader), ``feedback.py``
+  (HTML), ``distributed.py`` (Dask);
+- ``course.py`` and ``samples.py``: the nbgrader course tooling and sample submissions.
 """

@@ -361,7 +361,12 @@ def check_in_kernel(
     from autograder.checks import NAMED_FUNCTIONS, Named, copy_args
 
     components = checks.load(slug)
-    index, component = next((i, c) for i, c in enumerate(components) if c.name == component_name)
+    found = [(i, c) for i, c in enumerate(components) if c.name == component_name]
+    if not found:
+        raise ValueError(
+            f"{slug} has no component {component_name!r}; known: {[c.name for c in components]}"
+        )
+    index, component = found[0]
     seed = int(np.random.SeedSequence().entropy % 2**32) if seed is None else seed
     for case in component.cases(np.random.default_rng([seed, index])):
         name = component.function_of(case)
