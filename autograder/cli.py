@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder.course import COURSE_DIR, SLUGS
-from autograder.grader import grade_notebook, write_json
+from autograder.grader import fresh_seed, grade_notebook, write_json
 
 
 def format_table(result: dict) -> str:
@@ -133,7 +133,7 @@ def grade_all(folder: Path, slug: str, out: Path, workers: int = 2, force: bool 
         seed = next(
             (r["result"]["seed"] for r in done.values() if "seed" in r.get("result", {})), None
         )
-    seed = int(np.random.SeedSequence().entropy % 2**32) if seed is None else seed
+    seed = fresh_seed() if seed is None else seed
     todo = []
     for path in notebooks:
         key = f"{path.relative_to(folder)}#{fingerprint(path)}"

@@ -13,10 +13,8 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
-
 from autograder.course import COURSE_DIR
-from autograder.grader import grade_notebook
+from autograder.grader import fresh_seed, grade_notebook
 
 
 def find_submissions(course_dir: Path, slug: str) -> dict[str, Path | None]:
@@ -37,9 +35,7 @@ def grade_course(slug: str, course_dir: Path = COURSE_DIR, db_url: str | None = 
     from nbgrader.api import Gradebook, MissingEntry
 
     db_url = db_url or f"sqlite:///{course_dir / 'gradebook.db'}"
-    seed = (
-        int(np.random.SeedSequence().entropy % 2**32) if seed is None else seed
-    )  # same tests for all
+    seed = fresh_seed() if seed is None else seed  # the same tests for every student
     submissions = find_submissions(course_dir, slug)
     graded = {s: p for s, p in submissions.items() if p is not None}
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:

@@ -179,6 +179,18 @@ def error_map(student: Any, expected: Any, size: int = 48) -> dict | None:
     return None
 
 
+def judge(component: Component, student: Any, expected: Any, case: Case) -> str:
+    """'' when the student's output is right for this case, else what differs."""
+    if component.compare is not None:
+        return component.compare(student, expected, case) or ""
+    return compare(student, expected, component) or ""
+
+
+def fresh_seed() -> int:
+    """A seed nobody can predict, for inputs the student never sees."""
+    return int(np.random.SeedSequence().entropy % 2**32)
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "None (nothing returned)"
@@ -253,10 +265,7 @@ def grade_component(
                     message = f"returned something that is not plain numbers ({error})"
                 else:
                     expected = component.expected(case)
-                    if component.compare is not None:
-                        message = component.compare(student, expected, case) or ""
-                    else:
-                        message = compare(student, expected, component) or ""
+                    message = judge(component, student, expected, case)
                     passed = not message
                     if not passed and heatmap is None:
                         heatmap = error_map(student, expected)
@@ -314,7 +323,7 @@ def grade_notebook(path: str | Path, slug: str, seed: int | None = None, course_
     ``timeout`` caps every component's wall-clock time (seconds); each has its own default.
     """
     components = checks.load(slug)
-    seed = int(np.random.SeedSequence().entropy % 2**32) if seed is None else int(seed)
+    seed = fresh_seed() if seed is None else int(seed)
     use_bwrap = bwrap_path() is not None if use_bwrap is None else use_bwrap
     max_score = float(sum(c.max_score for c in components))
     result = {"assignment": slug, "submission": str(path), "status": "graded", "score": 0.0, "max_score": max_score,
@@ -367,7 +376,7 @@ def check_in_kernel(
             f"{slug} has no component {component_name!r}; known: {[c.name for c in components]}"
         )
     index, component = found[0]
-    seed = int(np.random.SeedSequence().entropy % 2**32) if seed is None else seed
+    seed = fresh_seed() if seed is None else seed
     for case in component.cases(np.random.default_rng([seed, index])):
         name = component.function_of(case)
         function = namespace.get(name)
@@ -381,9 +390,7 @@ def check_in_kernel(
         if held is not None:  # in place: judge the very arrays that were handed in
             student = held
         expected = component.expected(case)
-        message = (component.compare or (lambda s, e, c: compare(s, e, component)))(
-            student, expected, case
-        )
+        message = judge(component, student, expected, case)
         if message:
             found = diagnose(student, component, case)
             raise AssertionError(

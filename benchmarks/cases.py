@@ -20,9 +20,3 @@ LINEAR_CASES = [
     ("64x400 -> 120", (64, 400), 120),
     ("256x4096 -> 1000", (256, 4096), 1000),
 ]
-
-
-def conv_flops(x_shape, w_shape, out_shape):
-    """2 * multiply-adds of a convolution."""
-    k, cg, kh, kw = w_shape
-    return 2 * out_shape[0] * k * out_shape[2] * out_shape[3] * cg * kh * kw
