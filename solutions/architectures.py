@@ -23,8 +23,9 @@ import numpy as np
 from solutions import activations as act
 from solutions._validate import IntOrPair, as_pair, check_int
 from solutions.backprop import conv2d_backward
-from solutions.channels import Padding, conv2d, conv_geometry
+from solutions.channels import conv2d
 from solutions.fully_connected import flatten, linear, linear_backward
+from solutions.im2col import Padding, conv_geometry
 from solutions.pooling import (
     avg_pool2d,
     avg_pool2d_backward,

@@ -21,7 +21,7 @@ import numpy as np
 
 from solutions import _kernels
 from solutions._validate import IntOrPair, as_float_arrays
-from solutions.channels import Padding, _columns, conv_geometry, pad_nchw, scratch
+from solutions.im2col import Padding, columns, conv_geometry, pad_nchw, scratch
 
 
 def conv2d_backward(
@@ -67,7 +67,7 @@ def conv2d_backward(
         w2d = w.reshape(g.out_channels, -1)
         for group in range(g.groups):
             k0, k1 = group * g.group_out, (group + 1) * g.group_out
-            cols = _columns(xp, g, group)
+            cols = columns(xp, g, group)
             # dw: one (K_g x L) @ (L x C_g*kh*kw) product per example, summed over the batch.
             dw_g = np.matmul(dout3[:, k0:k1], cols.transpose(0, 2, 1)).sum(axis=0)
             dw[k0:k1] = dw_g.reshape(g.group_out, g.group_in, g.kh, g.kw)

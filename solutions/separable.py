@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from solutions._validate import IntOrPair, as_float_arrays, check_ndim
-from solutions.channels import Padding, conv1x1, conv2d
+from solutions.channels import conv1x1, conv2d
+from solutions.im2col import Padding
 
 
 def depthwise_conv2d(
