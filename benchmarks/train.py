@@ -30,7 +30,8 @@ def run_ours(weights: dict[str, np.ndarray]) -> dict:
     import numba
 
     import solutions as S
-    from solutions.train import SGD, accuracy, load_digits_split
+    from solutions.train import accuracy, load_digits_split
+    from solutions.training import SGD
 
     numba.set_num_threads(2)
     data = load_digits_split(seed=SEED)

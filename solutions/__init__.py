@@ -2,16 +2,17 @@
 
 Everything is importable from here: ``from solutions import conv2d``. One module per chapter,
 with the chapter's slug: convolution, channels, dilation, separable, activations, pooling,
-fully_connected, backprop, architectures. Layouts and defaults follow
+fully_connected, backprop, architectures (the networks; their layers are in ``layers``),
+training (optimisers). Layouts and defaults follow
 ``torch.nn.functional``, so PyTorch is a drop-in test oracle.
 """
 
-import os
+import os as _os
 
 # Numba's OpenMP workers spin after each parallel kernel (pooling, depthwise) and starve the
 # OpenBLAS threads of the next convolution's GEMM: measured, a conv + pool pair took 16 ms
 # instead of 10. Passive waiting removes that; a value the user has set is kept.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from solutions.activations import (
     elu,
@@ -34,6 +35,26 @@ from solutions.activations import (
     tanh_backward,
 )
 from solutions.architectures import (
+    alexnet,
+    lenet5,
+    lenet5_classic,
+    lenet5_forward,
+    residual_block,
+    resnet18,
+    vgg16,
+)
+from solutions.backprop import conv2d_backward, gradient_check, numerical_gradient, relative_error
+from solutions.channels import ConvCost, conv1x1, conv2d, conv2d_cost
+from solutions.convolution import conv_output_size, convolve2d, corr2d, pad2d
+from solutions.dilation import dilate_kernel, effective_kernel_size, receptive_field
+from solutions.fully_connected import (
+    flatten,
+    linear,
+    linear_backward,
+    mse_loss,
+    softmax_cross_entropy,
+)
+from solutions.layers import (
     AdaptiveAvgPool2d,
     AvgPool2d,
     BatchNorm2d,
@@ -50,28 +71,16 @@ from solutions.architectures import (
     Sigmoid,
     Subsampling,
     Tanh,
-    alexnet,
     count_parameters,
-    lenet5,
-    lenet5_classic,
-    lenet5_forward,
-    residual_block,
-    resnet18,
     summary,
-    vgg16,
-)
-from solutions.backprop import conv2d_backward, gradient_check, numerical_gradient, relative_error
-from solutions.channels import ConvCost, conv1x1, conv2d, conv2d_cost
-from solutions.convolution import conv_output_size, convolve2d, corr2d, pad2d
-from solutions.dilation import dilate_kernel, effective_kernel_size, receptive_field
-from solutions.fully_connected import (
-    flatten,
-    linear,
-    linear_backward,
-    mse_loss,
-    softmax_cross_entropy,
 )
 from solutions.pooling import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 from solutions.separable import depthwise_conv2d, pointwise_conv2d, separable_conv2d
+from solutions.training import SGD
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+# The public API: every function and class above, not the submodules themselves.
+__all__ = sorted(
+    name
+    for name, value in globals().items()
+    if not name.startswith("_") and not isinstance(value, type(_os))
+)

@@ -18,8 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from solutions.architectures import Layer, lenet5, lenet5_classic
+from solutions.architectures import lenet5, lenet5_classic
 from solutions.fully_connected import softmax_cross_entropy
+from solutions.layers import Layer
+from solutions.training import SGD
 
 
 @dataclass
@@ -79,39 +81,6 @@ def load_digits_split(
     return DigitsSplit(prepare(X_train), y_train, prepare(X_val), y_val, prepare(X_test), y_test)
 
 
-class SGD:
-    """Mini-batch SGD with momentum and weight decay, as ``torch.optim.SGD`` (no dampening):
-
-    g = grad + weight_decay * p;  v = momentum * v + g (v = g at the first step);  p -= lr * v
-
-    It updates the arrays of ``params`` in place (a model's ``params()`` are its live arrays).
-    """
-
-    def __init__(
-        self,
-        params: dict[str, np.ndarray],
-        lr: float,
-        momentum: float = 0.0,
-        weight_decay: float = 0.0,
-    ) -> None:
-        for name, value in (("lr", lr), ("momentum", momentum), ("weight_decay", weight_decay)):
-            if not (np.isfinite(value) and value >= 0):
-                raise ValueError(f"{name} must be a finite number >= 0, got {value}")
-        self.params, self.lr, self.momentum, self.weight_decay = params, lr, momentum, weight_decay
-        self.velocity: dict[str, np.ndarray] = {}
-
-    def step(self, grads: dict[str, np.ndarray]) -> None:
-        """Apply one update; ``grads`` has the keys and shapes of ``params``."""
-        for name, p in self.params.items():
-            g = grads[name] + self.weight_decay * p if self.weight_decay else grads[name]
-            if self.momentum:
-                v = self.velocity.get(name)
-                v = g.copy() if v is None else self.momentum * v + g
-                self.velocity[name] = v
-                g = v
-            p -= (self.lr * g).astype(p.dtype, copy=False)
-
-
 def random_shift(images: np.ndarray, max_shift: int, rng: np.random.Generator) -> np.ndarray:
     """Move each image (N, C, H, W) by its own random (dy, dx) in [-max_shift, max_shift],
     filling the uncovered border with the background (the minimum value)."""
@@ -128,13 +97,18 @@ def random_shift(images: np.ndarray, max_shift: int, rng: np.random.Generator) -
 
 
 def predict(model: Layer, X: np.ndarray, batch_size: int = 256) -> np.ndarray:
-    """Class scores of ``model`` in eval mode for X (N, ...); returns (N, num_classes)."""
+    """Class scores of ``model`` in eval mode for X (N, ...); returns (N, num_classes).
+
+    The model is put back in the mode it was in (training or evaluation).
+    """
+    was_training = model.training
     model.eval()
-    out = np.concatenate(
-        [model.forward(X[i : i + batch_size]) for i in range(0, len(X), batch_size)]
-    )
-    model.train()
-    return out
+    try:
+        return np.concatenate(
+            [model.forward(X[i : i + batch_size]) for i in range(0, len(X), batch_size)]
+        )
+    finally:
+        model.train(was_training)
 
 
 def accuracy(model: Layer, X: np.ndarray, y: np.ndarray) -> float:

@@ -170,7 +170,7 @@ def test_classic_lenet_counts_the_papers_60000():
 
 
 def test_c3_connection_table_matches_the_paper():
-    table = S.lenet5_classic()[4].mask[:, :, 0, 0]
+    table = S.lenet5_classic()[4].connections
     assert table.sum() == 60  # 6 maps x 3 + 9 maps x 4 + 1 map x 6
     assert list(table.sum(axis=1)) == [3] * 6 + [4] * 9 + [6]
     assert sorted(np.nonzero(table[0])[0]) == [0, 1, 2] and sorted(np.nonzero(table[14])[0]) == [
@@ -181,18 +181,47 @@ def test_c3_connection_table_matches_the_paper():
     ]
 
 
-def test_masked_conv_keeps_masked_weights_at_zero_and_matches_torch():
+def test_masked_conv_is_a_dense_conv_with_zero_kernels_and_matches_torch():
     rng = np.random.default_rng(0)
     mask = rng.random((4, 3)) < 0.5
     layer = S.MaskedConv2d(3, 4, 3, mask).initialize(seed=1)
-    w = layer.params()["weight"]
-    assert np.all(w[~mask] == 0)
+    kernels = layer.params()["weight"]
+    assert kernels.shape == (mask.sum(), 3, 3)  # one kernel per connection
+    dense = np.zeros((4, 3, 3, 3))
+    dense[mask] = kernels  # the kernels in row-major order of the connections
     x = rng.standard_normal((2, 3, 6, 6))
-    ref = torch.nn.functional.conv2d(
-        torch.from_numpy(x),
-        torch.from_numpy(w * mask[:, :, None, None]),
-        torch.from_numpy(layer.params()["bias"]),
+    xt = torch.from_numpy(x).requires_grad_(True)
+    wt = torch.from_numpy(dense).requires_grad_(True)
+    ref = torch.nn.functional.conv2d(xt, wt, torch.from_numpy(layer.params()["bias"]))
+    assert_close(layer.forward(x), ref.detach(), np.float64)
+    dout = rng.standard_normal(ref.shape)
+    ref.backward(torch.from_numpy(dout))
+    assert_close(layer.backward(dout), xt.grad, np.float64)
+    assert_close(layer.grads()["weight"], wt.grad[torch.from_numpy(mask)], np.float64)
+
+
+def test_one_network_one_parameter_count():
+    for model in (S.lenet5_classic(), S.lenet5(), S.resnet18()):
+        assert S.count_parameters(model) == S.count_parameters(model.params())
+    assert S.count_parameters(S.lenet5_classic().params()) == 60_850
+
+
+def test_reprs_show_every_hyper_parameter():
+    assert repr(S.MaxPool2d(3, 2, 1)) == "MaxPool2d(kernel_size=3, stride=2, padding=1)"
+    conv = S.Conv2d(4, 8, 3, stride=2, padding=1, dilation=2, groups=4, bias=False)
+    assert repr(conv) == (
+        "Conv2d(4, 8, kernel_size=(3, 3), stride=2, padding=1, dilation=2, groups=4, bias=False)"
     )
-    assert_close(layer.forward(x), ref, np.float64)
-    layer.backward(np.ones((2, 4, 4, 4)))
-    assert np.all(layer.grads()["weight"][~mask] == 0)
+    assert repr(S.Conv2d(3, 6, 5)) == "Conv2d(3, 6, kernel_size=(5, 5))"  # defaults omitted
+    table = S.summary(S.resnet18(), (1, 3, 224, 224))
+    assert "MaxPool2d(kernel_size=3, stride=2, padding=1)" in table
+    assert "ResidualBlock(64, 128, stride=2, shortcut=projection)" in table
+
+
+def test_package_exports_functions_and_classes_only():
+    import types
+
+    exported = {name: getattr(S, name) for name in S.__all__}
+    modules = [name for name, value in exported.items() if isinstance(value, types.ModuleType)]
+    assert not modules, f"solutions.__all__ exports modules: {modules}"
+    assert {"conv2d", "Conv2d", "count_parameters", "SGD", "lenet5"} <= set(exported)

@@ -6,7 +6,8 @@ import torch
 from torch import nn
 
 import solutions as S
-from solutions.train import SGD, load_digits_split, main, plot_history, random_shift, train
+from solutions.train import load_digits_split, main, plot_history, random_shift, train
+from solutions.training import SGD
 from tests.oracle import torch_lenet5
 
 
@@ -93,3 +94,16 @@ def test_make_train_reaches_98_percent(tmp_path, capsys):
     accuracy = main(["--plot", str(tmp_path / "curve.png")])
     assert accuracy >= 0.98
     assert "test accuracy" in capsys.readouterr().out
+
+
+def test_predict_leaves_the_model_in_the_mode_it_found():
+    from solutions.train import predict
+
+    model = S.lenet5().initialize(seed=0)
+    x = np.zeros((2, 1, 28, 28))
+    model.eval()
+    predict(model, x)
+    assert not model.training and not model[0].training
+    model.train()
+    predict(model, x)
+    assert model.training and model[0].training
