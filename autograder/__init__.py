@@ -4,7 +4,8 @@
   for how many points per category, and the known mistakes it recognises;
 - ``sandbox.py`` and ``_runner.py``: the isolated child that runs a submission's code;
 - ``grader.py``: one notebook, from its cells to a scored, diagnosed result;
-- ``cli.py`` (the ``autograder`` command), ``gradebook.py`` (nbgrader), ``feedback.py``
-  (HTML), ``distributed.py`` (Dask);
+- ``batch.py``: many notebooks at once (local sandboxes or a Dask cluster), one failure
+  costing one submission; ``cli.py`` (the ``autograder`` command), ``gradebook.py``
+  (nbgrader), ``feedback.py`` (HTML);
 - ``course.py`` and ``samples.py``: the nbgrader course tooling and sample submissions.
 """

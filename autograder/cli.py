@@ -3,7 +3,7 @@
     autograder grade SUBMISSION.ipynb --assignment SLUG [--json OUT] [--html OUT] [--seed N]
     autograder grade-all DIR --assignment SLUG [--workers N] [--out results.jsonl] [--force] [--seed N]
                          [--feedback DIR] [--timeout S] [--dask-scheduler ADDRESS]
-    autograder nbgrader SLUG [--course DIR] [--db URL]
+    autograder nbgrader SLUG [--course DIR] [--db URL] [--workers N] [--dask-scheduler ADDRESS]
 
 Exit status 0 whenever grading completed, whatever the scores; 2 when the grader itself could
 not run (bad arguments, unknown assignment).
@@ -17,11 +17,11 @@ import json
 import os
 import sys
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 import numpy as np
 
+from autograder.batch import Job, Outcome, run_batch
 from autograder.course import COURSE_DIR, SLUGS
 from autograder.grader import fresh_seed, grade_notebook, write_json
 
@@ -95,8 +95,10 @@ def summary(records: list[dict], errors: list[str]) -> str:
     ]
     if scores:
         max_score = graded[0]["max_score"]
-        lines.append(f"mean score: {np.mean(scores):.2f} / {max_score:g}   median {np.median(scores):g}   "
-                     f"full marks: {sum(s == max_score for s in scores)}")  # fmt: skip
+        lines.append(
+            f"mean score: {np.mean(scores):.2f} / {max_score:g}   median {np.median(scores):g}   "
+            f"full marks: {sum(s == max_score for s in scores)}"
+        )
     failures = Counter(
         c["name"] for r in graded for c in r["components"] if c["status"] != "passed"
     )
@@ -117,10 +119,24 @@ def summary(records: list[dict], errors: list[str]) -> str:
     return "\n".join(lines)
 
 
-def grade_all(folder: Path, slug: str, out: Path, workers: int = 2, force: bool = False, seed: int | None = None,
-              progress: bool = True, scheduler: str | None = None, timeout: float | None = None,
-              feedback: Path | None = None) -> tuple[list[dict], list[str]]:  # fmt: skip
-    """Grade every .ipynb under ``folder``; results go to ``out`` (JSON lines) as they finish."""
+def grade_all(
+    folder: Path,
+    slug: str,
+    out: Path,
+    workers: int = 2,
+    force: bool = False,
+    seed: int | None = None,
+    progress: bool = True,
+    scheduler: str | None = None,
+    timeout: float | None = None,
+    feedback: Path | None = None,
+) -> tuple[list[dict], list[str]]:
+    """Grade every .ipynb under ``folder``; results go to ``out`` (JSON lines) as they finish.
+
+    Resumable: a submission whose line is in ``out`` (same path, same content) is not graded
+    again. Returns every record of ``out`` and the grader errors of this run (those
+    submissions have no line, so the next run grades them again).
+    """
     from tqdm.auto import tqdm
 
     notebooks = sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -134,72 +150,55 @@ def grade_all(folder: Path, slug: str, out: Path, workers: int = 2, force: bool 
             (r["result"]["seed"] for r in done.values() if "seed" in r.get("result", {})), None
         )
     seed = fresh_seed() if seed is None else seed
-    todo = []
-    for path in notebooks:
-        key = f"{path.relative_to(folder)}#{fingerprint(path)}"
-        if key not in done:
-            todo.append((path, key))
+    jobs = [
+        Job(key, path)
+        for path in notebooks
+        if (key := f"{path.relative_to(folder)}#{fingerprint(path)}") not in done
+    ]
     errors: list[str] = []
     bar = tqdm(
         total=len(notebooks),
-        initial=len(notebooks) - len(todo),
+        initial=len(notebooks) - len(jobs),
         desc=f"grading {slug}",
         unit="nb",
         disable=not progress,
     )
-    if scheduler:
-        from autograder.distributed import map_on_cluster
 
-        results = map_on_cluster(scheduler, [str(p) for p, _ in todo], slug, seed, timeout)
-        for (path, key), outcome in zip(todo, results, strict=True):
-            _record(out, key, outcome, errors, path, folder, feedback)
-            bar.update()
-    else:
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = {
-                pool.submit(_grade_safely, path, slug, seed, timeout): (path, key)
-                for path, key in todo
-            }
-            for future in as_completed(futures):
-                path, key = futures[future]
-                _record(out, key, future.result(), errors, path, folder, feedback)
-                bar.update()
+    def record(outcome: Outcome) -> None:
+        _record(out, outcome, errors, folder, feedback)
+        bar.update()
+
+    run_batch(
+        jobs, slug, seed, workers=workers, scheduler=scheduler, timeout=timeout, on_done=record
+    )
     bar.close()
     return list(load_done(out).values()), errors
 
 
-def _grade_safely(path: Path, slug: str, seed: int, timeout: float | None = None):
-    try:
-        return grade_notebook(path, slug, seed=seed, timeout=timeout)
-    except Exception as error:  # noqa: BLE001 - a grader failure must not stop the batch
-        return f"{type(error).__name__}: {error}"
-
-
-def _record(
-    out: Path, key: str, outcome, errors: list[str], path: Path, folder: Path, feedback: Path | None
-) -> None:
-    if isinstance(outcome, str):
-        errors.append(f"{path}: {outcome}")
+def _record(out: Path, outcome: Outcome, errors: list[str], folder: Path, feedback: Path | None):
+    path, result = outcome.job.path, outcome.result
+    if result is None:
+        errors.append(f"{path}: {outcome.error}")
         return
     if feedback is not None:  # before the line: a resumed run skips what has its line
         from autograder.feedback import write_html
 
         target = feedback / path.relative_to(folder).with_suffix(".html")
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_html(outcome, target)
+        write_html(result, target)
     append_line(
         out,
         {
-            "key": key,
-            "status": outcome["status"],
-            "score": outcome["score"],
-            "max_score": outcome["max_score"],
-            "result": outcome,
+            "key": outcome.job.key,
+            "status": result["status"],
+            "score": result["score"],
+            "max_score": result["max_score"],
+            "result": result,
         },
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autograder", description="Grade submitted notebooks without trusting them."
     )
@@ -209,17 +208,11 @@ def main(argv: list[str] | None = None) -> int:
     one.add_argument("--assignment", required=True, choices=SLUGS)
     one.add_argument("--json", type=Path, help="write the result as JSON here")
     one.add_argument("--html", type=Path, help="write a feedback report here")
-    one.add_argument("--seed", type=int)
-    one.add_argument("--timeout", type=float, help="cap on each component's seconds")
     many = sub.add_parser("grade-all", help="grade every notebook under a folder")
     many.add_argument("folder", type=Path)
     many.add_argument("--assignment", required=True, choices=SLUGS)
-    many.add_argument("--workers", type=int, default=2)
     many.add_argument("--out", type=Path, default=Path("results.jsonl"))
     many.add_argument("--force", action="store_true", help="grade everything again")
-    many.add_argument("--seed", type=int)
-    many.add_argument("--dask-scheduler", help="address of a Dask scheduler to grade on")
-    many.add_argument("--timeout", type=float, help="cap on each component's seconds")
     many.add_argument(
         "--feedback", type=Path, help="write an HTML report per submission under this folder"
     )
@@ -234,42 +227,74 @@ def main(argv: list[str] | None = None) -> int:
     course.add_argument(
         "--db", help="SQLAlchemy URL of the gradebook (default: the course's gradebook.db)"
     )
-    course.add_argument("--workers", type=int, default=2)
-    course.add_argument("--seed", type=int)
-    course.add_argument("--timeout", type=float, help="cap on each component's seconds")
+    for command in (one, many, course):
+        command.add_argument("--seed", type=int)
+        command.add_argument("--timeout", type=float, help="cap on each component's seconds")
+    for batch in (many, course):
+        batch.add_argument("--workers", type=int, default=2, help="sandboxes running at once")
+        batch.add_argument("--dask-scheduler", help="address of a Dask scheduler to grade on")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
-
-    if args.command == "nbgrader":
-        from autograder.gradebook import grade_course
-
-        try:
-            results = grade_course(
-                args.assignment, args.course, args.db, args.seed, args.workers, args.timeout
-            )
-        except ValueError as error:
-            parser.exit(2, f"autograder nbgrader: {error}\n")
-        print(summary(list(results.values()), []))
-        print(f"grades written to the gradebook of {args.course}")
-        return 0
-
     if args.command == "grade":
-        result = grade_notebook(
-            args.submission, args.assignment, seed=args.seed, timeout=args.timeout
-        )
-        print(format_table(result))
-        if args.json:
-            write_json(result, args.json)
-        if args.html:
-            from autograder.feedback import write_html
+        return _grade(args)
+    if args.command == "grade-all":
+        if not args.folder.is_dir():
+            parser.error(f"{args.folder} is not a folder")
+        return _grade_all(args)
+    try:
+        return _nbgrader(args)
+    except ValueError as error:
+        parser.exit(2, f"autograder nbgrader: {error}\n")
 
-            write_html(result, args.html)
-        return 0
-    if not args.folder.is_dir():
-        parser.error(f"{args.folder} is not a folder")
-    records, errors = grade_all(args.folder, args.assignment, args.out, args.workers, args.force, args.seed,
-                                progress=not args.no_progress, scheduler=args.dask_scheduler, timeout=args.timeout, feedback=args.feedback)  # fmt: skip
+
+def _grade(args: argparse.Namespace) -> int:
+    result = grade_notebook(args.submission, args.assignment, seed=args.seed, timeout=args.timeout)
+    print(format_table(result))
+    if args.json:
+        write_json(result, args.json)
+    if args.html:
+        from autograder.feedback import write_html
+
+        write_html(result, args.html)
+    return 0
+
+
+def _grade_all(args: argparse.Namespace) -> int:
+    records, errors = grade_all(
+        args.folder,
+        args.assignment,
+        args.out,
+        workers=args.workers,
+        force=args.force,
+        seed=args.seed,
+        progress=not args.no_progress,
+        scheduler=args.dask_scheduler,
+        timeout=args.timeout,
+        feedback=args.feedback,
+    )
     print(summary([r["result"] for r in records], errors))
     print(f"results: {args.out}")
+    return 0
+
+
+def _nbgrader(args: argparse.Namespace) -> int:
+    from autograder.gradebook import grade_course
+
+    results = grade_course(
+        args.assignment,
+        args.course,
+        args.db,
+        args.seed,
+        args.workers,
+        args.timeout,
+        scheduler=args.dask_scheduler,
+    )
+    print(summary(list(results.values()), []))
+    print(f"grades written to the gradebook of {args.course}")
     return 0
 
 

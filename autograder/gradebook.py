@@ -10,11 +10,11 @@ timeout, a crash) is marked for manual grading with the reason in a comment: nev
 from __future__ import annotations
 
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from autograder.batch import Job, run_batch
 from autograder.course import COURSE_DIR
-from autograder.grader import fresh_seed, grade_notebook
+from autograder.grader import fresh_seed
 
 
 def find_submissions(course_dir: Path, slug: str) -> dict[str, Path | None]:
@@ -29,21 +29,37 @@ def find_submissions(course_dir: Path, slug: str) -> dict[str, Path | None]:
     return found
 
 
-def grade_course(slug: str, course_dir: Path = COURSE_DIR, db_url: str | None = None, seed: int | None = None,
-                 workers: int = 2, timeout: float | None = None) -> dict[str, dict]:  # fmt: skip
-    """Grade every collected submission of ``slug`` and store the grades; returns the results."""
+def grade_course(
+    slug: str,
+    course_dir: Path = COURSE_DIR,
+    db_url: str | None = None,
+    seed: int | None = None,
+    workers: int = 2,
+    timeout: float | None = None,
+    scheduler: str | None = None,
+) -> dict[str, dict]:
+    """Grade every collected submission of ``slug`` and store the grades.
+
+    Returns student -> result for the submissions that were graded. A submission the grader
+    failed on is stored as needing manual grading, with the error in its comment.
+    """
     from nbgrader.api import Gradebook, MissingEntry
 
     db_url = db_url or f"sqlite:///{course_dir / 'gradebook.db'}"
     seed = fresh_seed() if seed is None else seed  # the same tests for every student
     submissions = find_submissions(course_dir, slug)
-    graded = {s: p for s, p in submissions.items() if p is not None}
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {
-            s: pool.submit(grade_notebook, p, slug, seed, course_dir, None, timeout)
-            for s, p in graded.items()
-        }
-        results = {s: f.result() for s, f in futures.items()}
+    jobs = [Job(student, path) for student, path in submissions.items() if path is not None]
+    outcomes = run_batch(
+        jobs,
+        slug,
+        seed,
+        workers=workers,
+        scheduler=scheduler,
+        timeout=timeout,
+        course_dir=course_dir,
+    )
+    results = {o.job.key: o.result for o in outcomes if o.result is not None}
+    failures = {o.job.key: o.error for o in outcomes if o.result is None}
     # nbgrader's own gradebook code trips SQLAlchemy warnings on every new submission: noise
     with warnings.catch_warnings(), Gradebook(db_url) as gb:
         warnings.filterwarnings("ignore", category=Warning, module="sqlalchemy")
@@ -51,8 +67,10 @@ def grade_course(slug: str, course_dir: Path = COURSE_DIR, db_url: str | None = 
         try:
             assignment = gb.find_assignment(slug)
         except MissingEntry:
-            raise ValueError(f"assignment {slug!r} is not in the gradebook {db_url}: run `make exercises` "
-                             "(nbgrader generate_assignment) first") from None  # fmt: skip
+            raise ValueError(
+                f"assignment {slug!r} is not in the gradebook {db_url}: "
+                "run `make exercises` (nbgrader generate_assignment) first"
+            ) from None
         notebook_id = assignment.notebooks[0].name
         solution_cell = next((c.name for c in assignment.notebooks[0].solution_cells), None)
         for student in submissions:
@@ -63,7 +81,9 @@ def grade_course(slug: str, course_dir: Path = COURSE_DIR, db_url: str | None = 
                 gb.add_submission(slug, student)
             result = results.get(student)
             reasons = []
-            if result is None:
+            if student in failures:
+                reasons.append(f"the grader failed on this submission ({failures[student]})")
+            elif result is None:
                 reasons.append(f"no notebook named {slug}.ipynb was submitted")
             elif result["status"] == "invalid":
                 reasons += result["messages"]

@@ -493,3 +493,91 @@ def test_hidden_tests_use_the_same_checks_and_explain_failures(course):
     with pytest.raises(AssertionError, match="subtract the maximum"):
         with np.errstate(all="ignore"):
             check_in_kernel("activations", "test_softmax", namespace, seed=1)
+
+
+# --- one batch runner: a failure inside one submission's grading costs that submission only
+
+
+@pytest.fixture
+def batch_with_one_grader_failure(course, tmp_path, monkeypatch):
+    """Three submissions; grading the one named boom.ipynb raises inside the grader."""
+    import autograder.grader as grader_module
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for name in ("first.ipynb", "boom.ipynb", "last.ipynb"):
+        write_solved(course, "convolution", folder, name=name)
+    real = grader_module.grade_notebook
+
+    def failing_on_boom(path, *args, **kwargs):
+        if Path(path).name == "boom.ipynb":
+            raise RuntimeError("a bug in the grader")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(grader_module, "grade_notebook", failing_on_boom)
+    return folder
+
+
+def assert_only_boom_failed(records, errors):
+    names = {Path(r["result"]["submission"]).name: r for r in records}
+    assert set(names) == {"first.ipynb", "last.ipynb"}
+    assert all(r["score"] == r["max_score"] for r in names.values())
+    assert len(errors) == 1 and "boom.ipynb" in errors[0] and "a bug in the grader" in errors[0]
+
+
+def test_grade_all_survives_a_grader_failure_locally(batch_with_one_grader_failure, tmp_path):
+    out = tmp_path / "local.jsonl"
+    records, errors = grade_all(
+        batch_with_one_grader_failure, "convolution", out, seed=3, progress=False
+    )
+    assert_only_boom_failed(records, errors)
+
+
+@pytest.mark.slow
+def test_grade_all_survives_a_grader_failure_on_dask(batch_with_one_grader_failure, tmp_path):
+    from distributed import LocalCluster
+
+    # worker threads in this process, so they see the patched grader
+    with LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        records, errors = grade_all(
+            batch_with_one_grader_failure,
+            "convolution",
+            tmp_path / "dask.jsonl",
+            seed=3,
+            progress=False,
+            scheduler=cluster.scheduler_address,
+        )
+    assert_only_boom_failed(records, errors)
+
+
+def test_gradebook_survives_a_grader_failure(course, tmp_path, monkeypatch):
+    from nbgrader.api import Gradebook
+
+    import autograder.grader as grader_module
+
+    root = tmp_path / "course"
+    shutil.copytree(
+        course, root, ignore=shutil.ignore_patterns("submitted", "autograded", "feedback")
+    )
+    for student in ("alice", "boom", "carol"):
+        folder = root / "submitted" / student / "convolution"
+        folder.mkdir(parents=True)
+        write_solved(root, "convolution", folder)
+    real = grader_module.grade_notebook
+
+    def failing_for_boom(path, *args, **kwargs):
+        if "boom" in Path(path).parts:
+            raise RuntimeError("a bug in the grader")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(grader_module, "grade_notebook", failing_for_boom)
+    assert main(["nbgrader", "convolution", "--course", str(root), "--seed", "5"]) == 0
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        assert gb.find_submission("convolution", "alice").score == 10
+        assert gb.find_submission("convolution", "carol").score == 10
+        grade = gb.find_grade("test_corr2d", "convolution", "convolution", "boom")
+        assert grade.auto_score is None and grade.needs_manual_grade
+        comment = gb.find_comment("corr2d", "convolution", "convolution", "boom").auto_comment
+        assert "the grader failed" in comment and "a bug in the grader" in comment

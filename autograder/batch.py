@@ -1,0 +1,119 @@
+"""Grade many submissions: the one batch runner behind `grade-all`, the nbgrader bridge and
+any other caller that grades more than one notebook.
+
+Each submission is graded by ``grader.grade_notebook`` (its code runs in its own sandboxed
+child process), either by a pool of local threads — each thread only waits on its child, so
+``workers`` is the number of sandboxes running at once — or by the workers of a Dask cluster
+(``scheduler``: the address of a Dask scheduler; the workers need this package installed and
+the submissions at the same path, e.g. a shared file system).
+
+Whatever goes wrong while grading one submission (a grader bug, a lost Dask worker) costs that
+submission only: it comes back as an ``Outcome`` with ``error`` set, and every other
+submission is still graded. ``on_done`` is called in the caller's thread as each submission
+finishes, so a caller can write each result to disk at once and resume after a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import grader
+
+
+@dataclass
+class Job:
+    """One submission to grade; ``key`` is the caller's name for it (a student, a path)."""
+
+    key: Hashable
+    path: Path
+
+
+@dataclass
+class Outcome:
+    """The result of one job: ``result`` (the grader's dict) or ``error`` (why there is none)."""
+
+    job: Job
+    result: dict | None = None
+    error: str | None = None
+
+
+def grade_one(
+    path: str | Path,
+    slug: str,
+    seed: int,
+    timeout: float | None = None,
+    course_dir: str | Path | None = None,
+) -> dict:
+    """The task a worker runs for one submission (a module-level function, so Dask can ship it)."""
+    course = grader.COURSE_DIR if course_dir is None else Path(course_dir)
+    return grader.grade_notebook(path, slug, seed=seed, course_dir=course, timeout=timeout)
+
+
+def run_batch(
+    jobs: Iterable[Job],
+    slug: str,
+    seed: int,
+    *,
+    workers: int = 2,
+    scheduler: str | None = None,
+    timeout: float | None = None,
+    course_dir: Path | None = None,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Grade every job with the same seed (every student meets the same tests).
+
+    ``course_dir`` is the nbgrader course whose source notebook names the graded cells (the
+    project's own course by default).
+
+    Returns one ``Outcome`` per job, in the order the jobs were given.
+    """
+    jobs = list(jobs)
+    outcomes: dict[int, Outcome] = {}
+
+    def finish(index: int, outcome: Outcome) -> None:
+        outcomes[index] = outcome
+        if on_done is not None:
+            on_done(outcome)
+
+    if scheduler:
+        _run_on_cluster(scheduler, jobs, (slug, seed, timeout, course_dir), finish)
+    else:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = {
+                pool.submit(grade_one, job.path, slug, seed, timeout, course_dir): i
+                for i, job in enumerate(jobs)
+            }
+            for future in as_completed(futures):
+                finish(futures[future], _outcome(jobs[futures[future]], future))
+    return [outcomes[i] for i in range(len(jobs))]
+
+
+def _run_on_cluster(scheduler, jobs, task_args, finish) -> None:
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    with Client(scheduler, timeout="30s") as client:
+        slug, seed, timeout, course_dir = task_args
+        futures = client.map(
+            grade_one,
+            [str(job.path) for job in jobs],
+            slug=slug,
+            seed=seed,
+            timeout=timeout,
+            course_dir=None if course_dir is None else str(course_dir),
+            pure=False,
+        )
+        index = {future.key: i for i, future in enumerate(futures)}
+        for future in dask_completed(futures):
+            i = index[future.key]
+            finish(i, _outcome(jobs[i], future))
+
+
+def _outcome(job: Job, future) -> Outcome:
+    try:
+        return Outcome(job, result=future.result())
+    except Exception as error:  # noqa: BLE001 - one failure must not lose the batch
+        return Outcome(job, error=f"{type(error).__name__}: {error}")
