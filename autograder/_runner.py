@@ -16,6 +16,7 @@ import json
 import os
 import sys
 import traceback
+from dataclasses import dataclass
 
 
 def _tanh(v):
@@ -28,6 +29,14 @@ def _sin_sum(v):
     import numpy as np
 
     return np.sin(v).sum()
+
+
+@dataclass(frozen=True)
+class Named:
+    """An argument that is a function: passed to the sandbox by name (no code crosses over).
+    The runner and the grader both look the name up in ``NAMED_FUNCTIONS``."""
+
+    name: str
 
 
 # functions passed as arguments travel by name; the grader's checks use this same table
@@ -120,7 +129,37 @@ def short_error(error: BaseException) -> str:
     return text[:MAX_TEXT]
 
 
-def decode(spec, np):
+# --- the wire format, both directions, in one place -------------------------------------------
+# grader -> child: each argument of a call is described by ``encode_argument`` (arrays as .npy
+# files under in/, the rest as JSON) and rebuilt in the child by ``decode_argument``.
+# child -> grader: each output is described by ``encode_output`` (numbers only, as .npy files
+# under out/) and rebuilt in the grader by ``decode_output``, which reads .npy files only.
+
+
+def encode_argument(value, folder, prefix: str, np):
+    """Describe one argument for the child, writing its arrays into ``folder``/in/."""
+    if isinstance(value, Named):
+        return {"kind": "named", "name": value.name}
+    if isinstance(value, np.ndarray):
+        name = f"in/{prefix}.npy"
+        np.save(os.path.join(folder, name), value, allow_pickle=False)
+        return {"kind": "npy", "file": name}
+    if isinstance(value, tuple | list):
+        kind = "tuple" if isinstance(value, tuple) else "list"
+        items = [encode_argument(v, folder, f"{prefix}_{i}", np) for i, v in enumerate(value)]
+        return {"kind": kind, "items": items}
+    if isinstance(value, dict):
+        items = {
+            k: encode_argument(v, folder, f"{prefix}_{i}", np)
+            for i, (k, v) in enumerate(value.items())
+        }
+        return {"kind": "dict", "items": items}
+    if isinstance(value, np.generic):
+        value = value.item()
+    return {"kind": "json", "value": value}
+
+
+def decode_argument(spec, np):
     kind = spec["kind"]
     if kind == "npy":
         return np.load(spec["file"], allow_pickle=False)
@@ -129,15 +168,15 @@ def decode(spec, np):
     if kind == "named":
         return NAMED_FUNCTIONS[spec["name"]]
     if kind == "tuple":
-        return tuple(decode(item, np) for item in spec["items"])
+        return tuple(decode_argument(item, np) for item in spec["items"])
     if kind == "list":
-        return [decode(item, np) for item in spec["items"]]
+        return [decode_argument(item, np) for item in spec["items"]]
     if kind == "dict":
-        return {key: decode(item, np) for key, item in spec["items"].items()}
+        return {key: decode_argument(item, np) for key, item in spec["items"].items()}
     raise ValueError(f"unknown argument kind {kind!r}")
 
 
-def encode(value, prefix: str, np, depth: int = 0):
+def encode_output(value, prefix: str, np, depth: int = 0):
     """Describe an output; write its arrays. Raises TypeError for anything but numbers."""
     if depth > MAX_DEPTH:
         raise TypeError("the output is nested too deeply")
@@ -157,17 +196,42 @@ def encode(value, prefix: str, np, depth: int = 0):
     if type(value) in (tuple, list):
         return {
             "kind": "tuple",
-            "items": [encode(v, f"{prefix}_{i}", np, depth + 1) for i, v in enumerate(value)],
+            "items": [
+                encode_output(v, f"{prefix}_{i}", np, depth + 1) for i, v in enumerate(value)
+            ],
         }
     if type(value) is dict and all(type(k) is str for k in value):
         return {
             "kind": "dict",
             "items": {
-                k: encode(v, f"{prefix}_{i}", np, depth + 1)
+                k: encode_output(v, f"{prefix}_{i}", np, depth + 1)
                 for i, (k, v) in enumerate(value.items())
             },
         }
     raise TypeError(f"returned a {type(value).__name__}, not an array or a number")
+
+
+def decode_output(spec, folder, np):
+    """Rebuild the child's output from its description: .npy files only, no pickle."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    kind = spec.get("kind") if isinstance(spec, dict) else None
+    if kind == "npy":
+        file = (folder / str(spec.get("file", ""))).resolve()
+        if folder.resolve() not in file.parents:
+            raise ValueError("an output file outside the job folder")
+        array = np.load(file, allow_pickle=False)
+        if array.dtype.kind not in "biuf":
+            raise ValueError(f"an output of dtype {array.dtype}")
+        return array
+    if kind == "none":
+        return None
+    if kind == "tuple":
+        return tuple(decode_output(item, folder, np) for item in spec["items"])
+    if kind == "dict":
+        return {str(k): decode_output(v, folder, np) for k, v in spec["items"].items()}
+    raise ValueError(f"an output of unknown kind {kind!r}")
 
 
 def write_results(results: dict) -> None:
@@ -205,14 +269,14 @@ def main() -> None:
             function = namespace.get(case["function"])
             if not callable(function):
                 raise NameError(f"the notebook does not define a function {case['function']}()")
-            args = [decode(a, np) for a in case["args"]]
-            kwargs = {k: decode(v, np) for k, v in case["kwargs"].items()}
+            args = [decode_argument(a, np) for a in case["args"]]
+            kwargs = {k: decode_argument(v, np) for k, v in case["kwargs"].items()}
             held = None
             if case["output_arg"] is not None:  # in place: keep the very arrays handed in
                 given = args[case["output_arg"]]
                 held = dict(given) if isinstance(given, dict) else given
             out = function(*args, **kwargs)
-            record["output"] = encode(held if held is not None else out, f"case{index}", np)
+            record["output"] = encode_output(held if held is not None else out, f"case{index}", np)
             record["ok"] = True
         except BaseException as error:  # noqa: BLE001
             record["error"] = short_error(error)

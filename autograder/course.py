@@ -181,8 +181,10 @@ def validate(course_dir: Path = COURSE_DIR) -> bool:
         source_ok = not source.get("failed") and not source.get("changed")
         student_fails = bool(student.get("failed"))
         ok &= source_ok and student_fails
-        print(f"{slug:<16} source {'passes' if source_ok else 'FAILS'}; "
-              f"student version {'fails as it should' if student_fails else 'DOES NOT FAIL'}")  # fmt: skip
+        print(
+            f"{slug:<16} source {'passes' if source_ok else 'FAILS'}; "
+            f"student version {'fails as it should' if student_fails else 'DOES NOT FAIL'}"
+        )
     return ok
 
 

@@ -43,17 +43,21 @@ def heatmap_png(values: list[list[float]], label: str) -> str:
 
 def render(result: dict) -> str:
     e = html.escape
-    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>Feedback: {e(result['assignment'])}</title>",
-             f"<style>{STYLE}</style></head><body>",
-             f"<h1>Assignment <code>{e(result['assignment'])}</code>: {result['score']:g} / {result['max_score']:g}</h1>"]  # fmt: skip
+    parts = [
+        f"<!doctype html><html><head><meta charset='utf-8'><title>Feedback: {e(result['assignment'])}</title>",
+        f"<style>{STYLE}</style></head><body>",
+        f"<h1>Assignment <code>{e(result['assignment'])}</code>: {result['score']:g} / {result['max_score']:g}</h1>",
+    ]
     if result["status"] == "invalid":
         parts.append("<p class='failed'>This file could not be graded.</p>")
     for message in result.get("messages", []):
         parts.append(f"<p class='note'>{e(message)}</p>")
     for component in result["components"]:
         status = component["status"]
-        parts.append(f"<h2>{e(component['name'])} — <span class='{e(status)}'>{e(status)}</span>: "
-                     f"{component['score']:g} / {component['max_score']:g}</h2>")  # fmt: skip
+        parts.append(
+            f"<h2>{e(component['name'])} — <span class='{e(status)}'>{e(status)}</span>: "
+            f"{component['score']:g} / {component['max_score']:g}</h2>"
+        )
         if component.get("diagnosis"):
             parts.append(
                 f"<p class='diagnosis'><strong>Likely mistake:</strong> {e(component['diagnosis'])}</p>"
@@ -69,8 +73,10 @@ def render(result: dict) -> str:
             for case in component["cases"]:
                 verdict = "passed" if case["passed"] else e(case["message"])
                 css = "passed" if case["passed"] else "failed"
-                parts.append(f"<tr><td>{e(case['category'])}</td><td><code>{e(case.get('function', ''))}</code></td>"
-                             f"<td class='{css}'>{verdict}</td></tr>")  # fmt: skip
+                parts.append(
+                    f"<tr><td>{e(case['category'])}</td><td><code>{e(case.get('function', ''))}</code></td>"
+                    f"<td class='{css}'>{verdict}</td></tr>"
+                )
             parts.append("</table>")
         if component.get("heatmap"):
             png = heatmap_png(component["heatmap"]["values"], component["heatmap"]["label"])

@@ -19,6 +19,7 @@ import nbformat
 import numpy as np
 
 from autograder import checks
+from autograder._runner import decode_output
 from autograder.checks import Case, Component, call
 from autograder.course import COURSE_DIR, nbgrader_meta, source_path
 from autograder.sandbox import ChildResult, bwrap_path, cleanup, run_cases
@@ -68,10 +69,15 @@ def build_program(submission, source) -> tuple[list[dict], list[str]]:
         ):
             answers[meta["grade_id"]] = str(cell.get("source", ""))
     if not answers:
-        messages.append("The notebook carries no nbgrader metadata (cells copied into a new notebook?): "
-                        "all its code cells were run instead of its solution cells.")  # fmt: skip
-        cells = [{"name": f"cell {i}", "source": _without_magics(str(c.get("source", "")))}
-                 for i, c in enumerate(submission.cells) if c.get("cell_type") == "code"]  # fmt: skip
+        messages.append(
+            "The notebook carries no nbgrader metadata (cells copied into a new notebook?): "
+            "all its code cells were run instead of its solution cells."
+        )
+        cells = [
+            {"name": f"cell {i}", "source": _without_magics(str(c.get("source", "")))}
+            for i, c in enumerate(submission.cells)
+            if c.get("cell_type") == "code"
+        ]
         return cells, messages
     cells = []
     for cell in source.cells:
@@ -81,8 +87,10 @@ def build_program(submission, source) -> tuple[list[dict], list[str]]:
         if meta.get("solution"):
             grade_id = meta["grade_id"]
             if grade_id not in answers:
-                messages.append(f"Solution cell '{grade_id}' is missing from the notebook (deleted or re-tagged): "
-                                "its functions count as not written.")  # fmt: skip
+                messages.append(
+                    f"Solution cell '{grade_id}' is missing from the notebook (deleted or re-tagged): "
+                    "its functions count as not written."
+                )
                 continue
             cells.append(
                 {
@@ -114,23 +122,8 @@ def flatten_output(value: Any, label: str = "output") -> list[tuple[str, Any]]:
 
 
 def load_output(spec: dict, folder: Path) -> Any:
-    """Rebuild the child's output from its description: .npy files only, no pickle."""
-    kind = spec.get("kind") if isinstance(spec, dict) else None
-    if kind == "npy":
-        file = (folder / str(spec.get("file", ""))).resolve()
-        if folder.resolve() not in file.parents:
-            raise ValueError("an output file outside the job folder")
-        array = np.load(file, allow_pickle=False)
-        if array.dtype.kind not in "biuf":
-            raise ValueError(f"an output of dtype {array.dtype}")
-        return array
-    if kind == "none":
-        return None
-    if kind == "tuple":
-        return tuple(load_output(item, folder) for item in spec["items"])
-    if kind == "dict":
-        return {str(k): load_output(v, folder) for k, v in spec["items"].items()}
-    raise ValueError(f"an output of unknown kind {kind!r}")
+    """Rebuild the child's output from its description (see ``_runner``'s wire format)."""
+    return decode_output(spec, folder, np)
 
 
 def compare(student: Any, expected: Any, component: Component) -> str | None:
@@ -154,8 +147,10 @@ def compare(student: Any, expected: Any, component: Component) -> str | None:
         if not np.all(close):
             first = tuple(int(i) for i in np.argwhere(~close)[0])
             where = f" at index {first}" if e.ndim else ""
-            return (f"{label}: wrong value{where}: expected {e[first]:.6g}, got {s[first]:.6g} "
-                    f"(max abs error {np.max(np.abs(s - e)):.3g}, {int((~close).sum())} of {e.size} values wrong)")  # fmt: skip
+            return (
+                f"{label}: wrong value{where}: expected {e[first]:.6g}, got {s[first]:.6g} "
+                f"(max abs error {np.max(np.abs(s - e)):.3g}, {int((~close).sum())} of {e.size} values wrong)"
+            )
     return None
 
 
@@ -234,59 +229,90 @@ def grade_component(
     use_bwrap: bool,
     timeout: float | None = None,
 ) -> dict:
+    """Run one component's cases on the submission's code in a sandbox and score them."""
     cases = component.cases(rng)
-    calls = [{"function": component.function_of(c), "args": list(c.args), "kwargs": c.kwargs, "output_arg": c.output_arg}
-             for c in cases]  # fmt: skip
+    calls = [
+        {
+            "function": component.function_of(c),
+            "args": list(c.args),
+            "kwargs": c.kwargs,
+            "output_arg": c.output_arg,
+        }
+        for c in cases
+    ]
     timeout = component.timeout if timeout is None else min(timeout, component.timeout)
     child: ChildResult = run_cases(cells, calls, timeout, use_bwrap=use_bwrap)
     try:
-        records = (
-            child.results.get("cases", []) if isinstance(child.results.get("cases"), list) else []
-        )
+        records = child.results.get("cases")
+        records = records if isinstance(records, list) else []
         case_reports, diagnoses, heatmap = [], [], None
         for index, case in enumerate(cases):
-            record = (
-                records[index]
-                if index < len(records) and isinstance(records[index], dict)
-                else None
-            )
-            passed, message = False, ""
-            if record is None:
-                message = ("timed out before this case finished" if child.status == "timeout"
-                           else child.detail or "no result (the submission's process ended early)")  # fmt: skip
-            elif not record.get("ok"):
-                error = str(record.get("error", "unknown error"))
-                message = ("not implemented yet (NotImplementedError)" if error.startswith("NotImplementedError")
-                           else f"raised {error}")  # fmt: skip
-            else:
-                try:
-                    student = load_output(record["output"], child.out_dir)
-                except Exception as error:  # noqa: BLE001 - a malformed output is the student's failure
-                    message = f"returned something that is not plain numbers ({error})"
-                else:
-                    expected = component.expected(case)
-                    message = judge(component, student, expected, case)
-                    passed = not message
-                    if not passed and heatmap is None:
-                        heatmap = error_map(student, expected)
-                    if not passed:
-                        found = diagnose(student, component, case)
-                        if found:
-                            diagnoses.append(found)
-                            message += f" — {found}"
-            case_reports.append(
-                {
-                    "category": case.category,
-                    "function": component.function_of(case),
-                    "passed": passed,
-                    "message": message,
-                }
-            )
+            record = records[index] if index < len(records) else None
+            report, diagnosis, errors = _judge_case(component, case, record, child)
+            case_reports.append(report)
+            diagnoses += [diagnosis] if diagnosis else []
+            heatmap = heatmap or errors
     finally:
         cleanup(child)
-    earned = {cat: pts for cat, pts in component.categories.items()
-              if all(r["passed"] for r in case_reports if r["category"] == cat)
-              and any(r["category"] == cat for r in case_reports)}  # fmt: skip
+    return _component_report(component, case_reports, diagnoses, heatmap, child, timeout)
+
+
+def _judge_case(
+    component: Component, case: Case, record: Any, child: ChildResult
+) -> tuple[dict, str | None, dict | None]:
+    """One case's report, the mistake it matches (if any) and its error heatmap (if wrong)."""
+    passed, message, diagnosis, heatmap = False, "", None, None
+    if not isinstance(record, dict):
+        message = (
+            "timed out before this case finished"
+            if child.status == "timeout"
+            else child.detail or "no result (the submission's process ended early)"
+        )
+    elif not record.get("ok"):
+        error = str(record.get("error", "unknown error"))
+        message = (
+            "not implemented yet (NotImplementedError)"
+            if error.startswith("NotImplementedError")
+            else f"raised {error}"
+        )
+    else:
+        try:
+            student = load_output(record["output"], child.out_dir)
+        except Exception as error:  # noqa: BLE001 - a malformed output is the student's failure
+            message = f"returned something that is not plain numbers ({error})"
+        else:
+            expected = component.expected(case)
+            message = judge(component, student, expected, case)
+            passed = not message
+            if not passed:
+                heatmap = error_map(student, expected)
+                diagnosis = diagnose(student, component, case)
+                if diagnosis:
+                    message += f" — {diagnosis}"
+    report = {
+        "category": case.category,
+        "function": component.function_of(case),
+        "passed": passed,
+        "message": message,
+    }
+    return report, diagnosis, heatmap
+
+
+def _component_report(
+    component: Component,
+    case_reports: list[dict],
+    diagnoses: list[str],
+    heatmap: dict | None,
+    child: ChildResult,
+    timeout: float,
+) -> dict:
+    """Score the categories (each earns its points when all its cases pass) and report."""
+    earned = {
+        cat: pts
+        for cat, pts in component.categories.items()
+        if all(r["passed"] for r in case_reports if r["category"] == cat)
+        and any(r["category"] == cat for r in case_reports)
+    }
     score = float(sum(earned.values()))
     if child.status == "timeout":
         status = "timeout"
@@ -294,9 +320,16 @@ def grade_component(
         status = "error"
     else:
         status = "passed" if score == component.max_score else "partial" if score > 0 else "failed"
-    diagnosis = max(set(diagnoses), key=diagnoses.count) if diagnoses else None
-    report = {"name": component.name, "function": component.function, "score": score, "max_score": component.max_score,
-              "status": status, "cases": case_reports, "diagnosis": diagnosis, "seconds": round(child.seconds, 3)}  # fmt: skip
+    report = {
+        "name": component.name,
+        "function": component.function,
+        "score": score,
+        "max_score": component.max_score,
+        "status": status,
+        "cases": case_reports,
+        "diagnosis": max(set(diagnoses), key=diagnoses.count) if diagnoses else None,
+        "seconds": round(child.seconds, 3),
+    }
     if heatmap is not None:
         report["heatmap"] = heatmap
     if child.status == "timeout":
@@ -316,8 +349,14 @@ def grade_component(
     return report
 
 
-def grade_notebook(path: str | Path, slug: str, seed: int | None = None, course_dir: Path = COURSE_DIR,
-                   use_bwrap: bool | None = None, timeout: float | None = None) -> dict:  # fmt: skip
+def grade_notebook(
+    path: str | Path,
+    slug: str,
+    seed: int | None = None,
+    course_dir: Path = COURSE_DIR,
+    use_bwrap: bool | None = None,
+    timeout: float | None = None,
+) -> dict:
     """Grade one submission. Never raises for a bad submission: it is reported as "invalid".
 
     ``timeout`` caps every component's wall-clock time (seconds); each has its own default.
@@ -326,12 +365,22 @@ def grade_notebook(path: str | Path, slug: str, seed: int | None = None, course_
     seed = fresh_seed() if seed is None else int(seed)
     use_bwrap = bwrap_path() is not None if use_bwrap is None else use_bwrap
     max_score = float(sum(c.max_score for c in components))
-    result = {"assignment": slug, "submission": str(path), "status": "graded", "score": 0.0, "max_score": max_score,
-              "components": [], "messages": [], "seed": seed,
-              "sandbox": "bubblewrap" if use_bwrap else "plain child process"}  # fmt: skip
+    result = {
+        "assignment": slug,
+        "submission": str(path),
+        "status": "graded",
+        "score": 0.0,
+        "max_score": max_score,
+        "components": [],
+        "messages": [],
+        "seed": seed,
+        "sandbox": "bubblewrap" if use_bwrap else "plain child process",
+    }
     if not use_bwrap:
-        result["messages"].append("bubblewrap (bwrap) is not installed: the submission ran in a plain child process "
-                                  "with limits, which does not hide the file system. Install bubblewrap for isolation.")  # fmt: skip
+        result["messages"].append(
+            "bubblewrap (bwrap) is not installed: the submission ran in a plain child process "
+            "with limits, which does not hide the file system. Install bubblewrap for isolation."
+        )
     start = time.perf_counter()
     try:
         submission = read_notebook(Path(path))
@@ -340,8 +389,18 @@ def grade_notebook(path: str | Path, slug: str, seed: int | None = None, course_
         )
     except InvalidSubmission as error:
         result.update(status="invalid", messages=result["messages"] + [str(error)])
-        result["components"] = [{"name": c.name, "function": c.function, "score": 0.0, "max_score": c.max_score,
-                                 "status": "error", "cases": [], "diagnosis": None} for c in components]  # fmt: skip
+        result["components"] = [
+            {
+                "name": c.name,
+                "function": c.function,
+                "score": 0.0,
+                "max_score": c.max_score,
+                "status": "error",
+                "cases": [],
+                "diagnosis": None,
+            }
+            for c in components
+        ]
         return result
     result["messages"] += messages
     for index, component in enumerate(components):

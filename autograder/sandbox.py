@@ -30,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder._runner import encode_argument
+
 RUNNER = Path(__file__).with_name("_runner.py")
 NOBODY = 65534
 
@@ -61,34 +63,6 @@ def _allowed_packages() -> list[Path]:
     return [p for p in (site / "numpy", site / "numpy.libs") if p.exists()]
 
 
-def _encode(value, folder: Path, prefix: str):
-    """Write one argument for the child: arrays as .npy, the rest as JSON."""
-    from autograder.checks import Named
-
-    if isinstance(value, Named):
-        return {"kind": "named", "name": value.name}
-    if isinstance(value, np.ndarray):
-        name = f"in/{prefix}.npy"
-        np.save(folder / name, value, allow_pickle=False)
-        return {"kind": "npy", "file": name}
-    if isinstance(value, tuple | list):
-        kind = "tuple" if isinstance(value, tuple) else "list"
-        return {
-            "kind": kind,
-            "items": [_encode(v, folder, f"{prefix}_{i}") for i, v in enumerate(value)],
-        }
-    if isinstance(value, dict):
-        return {
-            "kind": "dict",
-            "items": {
-                k: _encode(v, folder, f"{prefix}_{i}") for i, (k, v) in enumerate(value.items())
-            },
-        }
-    if isinstance(value, np.generic):
-        value = value.item()
-    return {"kind": "json", "value": value}
-
-
 def run_cases(
     cells: list[dict],
     calls: list[dict],
@@ -101,22 +75,40 @@ def run_cases(
     Returns the child's ``results.json`` (per call: an output description or an error) and
     the folder holding its output arrays; the caller loads them and removes the folder.
     """
-    limits = limits or Limits()
     use_bwrap = bwrap_path() is not None if use_bwrap is None else use_bwrap
+    job = _write_job(cells, calls, timeout, limits or Limits(), use_bwrap)
+    command, env = _command(job, use_bwrap)
+    return _run_child(command, env, job, timeout)
+
+
+def _write_job(
+    cells: list[dict], calls: list[dict], timeout: float, limits: Limits, use_bwrap: bool
+) -> Path:
+    """A fresh job folder: the runner, the code cells, the encoded calls and the limits."""
     job = Path(tempfile.mkdtemp(prefix="autograder-"))
     (job / "in").mkdir()
     (job / "out").mkdir()
     shutil.copy(RUNNER, job / "runner.py")
     (job / "cells.json").write_text(json.dumps(cells))
     encoded = [
-        {"function": c["function"], "output_arg": c.get("output_arg"),
-         "args": [_encode(a, job, f"c{i}_a{j}") for j, a in enumerate(c["args"])],
-         "kwargs": {k: _encode(v, job, f"c{i}_{k}") for k, v in c.get("kwargs", {}).items()}}
+        {
+            "function": c["function"],
+            "output_arg": c.get("output_arg"),
+            "args": [encode_argument(a, job, f"c{i}_a{j}", np) for j, a in enumerate(c["args"])],
+            "kwargs": {
+                k: encode_argument(v, job, f"c{i}_{k}", np) for k, v in c.get("kwargs", {}).items()
+            },
+        }
         for i, c in enumerate(calls)
-    ]  # fmt: skip
+    ]
     cpu = int(timeout) + 2
-    rlimits = {"RLIMIT_AS": limits.memory_bytes, "RLIMIT_CPU": cpu, "RLIMIT_FSIZE": limits.file_bytes,
-               "RLIMIT_NPROC": limits.processes, "RLIMIT_CORE": 0}  # fmt: skip
+    rlimits = {
+        "RLIMIT_AS": limits.memory_bytes,
+        "RLIMIT_CPU": cpu,
+        "RLIMIT_FSIZE": limits.file_bytes,
+        "RLIMIT_NPROC": limits.processes,
+        "RLIMIT_CORE": 0,
+    }
     packages = _allowed_packages()
     if use_bwrap:
         sys_path = ["/sp"]
@@ -134,12 +126,24 @@ def run_cases(
     (job / "job.json").write_text(json.dumps(spec))
     for path in [job, *job.rglob("*")]:  # the child runs as nobody
         os.chmod(path, 0o777 if path.is_dir() else 0o666)
+    return job
 
+
+def _command(job: Path, use_bwrap: bool) -> tuple[list[str], dict[str, str]]:
+    """The command line and the scrubbed environment that run the job's runner."""
+    packages = _allowed_packages()
     python = (
         Path(sys.base_prefix) / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}"
     )
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/job" if use_bwrap else str(job), "LANG": "C.UTF-8",
-           "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": "/job" if use_bwrap else str(job),
+        "LANG": "C.UTF-8",
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     if use_bwrap:
         command = [bwrap_path(), "--ro-bind", sys.base_prefix, sys.base_prefix]
         for system_dir in ("/usr", "/lib", "/lib64", "/etc/alternatives"):
@@ -148,19 +152,49 @@ def run_cases(
         command += ["--symlink", "usr/bin", "/bin"]
         for pkg in packages:
             command += ["--ro-bind", str(pkg), f"/sp/{pkg.name}"]
-        command += ["--bind", str(job), "/job", "--chdir", "/job", "--proc", "/proc", "--dev", "/dev",
-                    "--tmpfs", "/tmp", "--unshare-all", "--uid", str(NOBODY), "--gid", str(NOBODY),
-                    "--die-with-parent", "--new-session", "--clearenv"]  # fmt: skip
+        command += [
+            "--bind",
+            str(job),
+            "/job",
+            "--chdir",
+            "/job",
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--tmpfs",
+            "/tmp",
+            "--unshare-all",
+            "--uid",
+            str(NOBODY),
+            "--gid",
+            str(NOBODY),
+            "--die-with-parent",
+            "--new-session",
+            "--clearenv",
+        ]
         for key, value in env.items():
             command += ["--setenv", key, value]
         command += [str(python), "-I", "-S", "runner.py"]
     else:
         command = [str(python), "-I", "-S", "runner.py"]
 
+    return command, env
+
+
+def _run_child(command: list[str], env: dict[str, str], job: Path, timeout: float) -> ChildResult:
+    """Run the child with a wall-clock timeout; kill its whole session; read its results."""
     start = time.perf_counter()
     with open(job / "stdout.txt", "wb") as out:
-        child = subprocess.Popen(command, cwd=job, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                 stdin=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+        child = subprocess.Popen(
+            command,
+            cwd=job,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             child.wait(timeout=timeout)
             status = "ok" if child.returncode == 0 else "crashed"
@@ -192,8 +226,12 @@ def _kill_group(child: subprocess.Popen) -> None:
 def _exit_reason(code: int) -> str:
     if code < 0:
         name = signal.Signals(-code).name
-        why = {"SIGXCPU": "it used up its CPU time", "SIGXFSZ": "it wrote more output than allowed",
-               "SIGKILL": "it was killed (out of memory or time)", "SIGSEGV": "it crashed (segmentation fault)"}  # fmt: skip
+        why = {
+            "SIGXCPU": "it used up its CPU time",
+            "SIGXFSZ": "it wrote more output than allowed",
+            "SIGKILL": "it was killed (out of memory or time)",
+            "SIGSEGV": "it crashed (segmentation fault)",
+        }
         return f"the submission's process ended by {name}: {why.get(name, 'a signal')}"
     return (
         f"the submission's process ended on its own with exit code {code} (sys.exit or os._exit?)"

@@ -71,9 +71,17 @@ def main() -> None:
         mark = "" if max(ratio, ratio_unset) >= goal else "  below"
         misses += bool(mark)
         rows.append(
-            (op, case, dtype, f"{t_ref * 1e3:.3f}", f"{ours[key] * 1e3:.3f}", f"{ratio:.2f}",
-             f"{ratio_unset:.2f}", f">= {goal:.2f}{mark}")
-        )  # fmt: skip
+            (
+                op,
+                case,
+                dtype,
+                f"{t_ref * 1e3:.3f}",
+                f"{ours[key] * 1e3:.3f}",
+                f"{ratio:.2f}",
+                f"{ratio_unset:.2f}",
+                f">= {goal:.2f}{mark}",
+            )
+        )
     print()
     if "--markdown" in sys.argv:  # for the README
         print("| " + " | ".join(header) + " |")

@@ -1,7 +1,8 @@
 """Time one implementation ("ours" or "torch") on every case; print JSON on the last line.
 
-Run in its own process per implementation: FACTS.md measured that interleaving torch, numpy
-and Numba in one process makes BLAS timings 2-5x worse (other libraries' threads keep spinning).
+Run in its own process per implementation: measured on the course's machine, interleaving
+torch, numpy and Numba calls in one process made the Numba/BLAS timings 2-5x worse (the other
+libraries' threads keep spinning between calls).
 Each ``prepare_*`` method does the set-up (forward pass, tensors) and returns the call to time.
 """
 

@@ -17,7 +17,8 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # Solved notebooks run in well under a minute; a stuck one is cut off.
 c.ExecutePreprocessor.timeout = 120
 
-# Deleted or re-tagged test cells are put back and graded (FACTS.md).
+# Deleted or re-tagged test cells are put back and graded: without this, nbgrader 0.9.6
+# leaves a test cell a student deleted or de-tagged ungraded (measured on this course).
 c.OverwriteCells.add_missing_cells = True
 
 # Feedback never shows the hidden tests.

@@ -2,13 +2,16 @@
 
 Every ``NAME_backward(dout, x, ...)`` returns ``dout * NAME'(x)`` (the chain rule), computed
 from the forward *input* x. Elementwise work is left to numpy's vectorised ufuncs: a Numba
-loop would not be faster here. All functions accept any shape unless stated, and keep the
-float dtype of their input.
+loop would not be faster here (the exact GELU is the exception: numpy has no erf). All
+functions accept any shape unless stated, and keep the float dtype of their input.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from numba import njit
 
 from solutions._validate import as_float_arrays, check_int
 
@@ -199,3 +202,169 @@ def log_softmax_backward(dout: np.ndarray, x: np.ndarray, axis: int = -1) -> np.
     """dout - softmax(x) * sum(dout) along ``axis``."""
     dout, x = _pair(dout, x)
     return dout - softmax(x, axis) * dout.sum(axis=axis, keepdims=True)
+
+
+# --- Second round: GELU, SiLU (Swish) and RReLU ------------------------------------------
+#
+# numpy has no erf ufunc, so the exact GELU and its derivative are two small Numba loops over
+# the flattened array (math.erf is compiled for float32 and float64); the tanh approximation
+# and SiLU use numpy's ufuncs like the functions above.
+
+_INV_SQRT2 = 1.0 / math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_GELU_TANH_C = 0.044715
+_GELU_MODES = ("none", "tanh")
+
+
+@njit(cache=True)
+def _gelu_erf_forward(x, out):  # pragma: no cover - jitted
+    """out[i] = x[i] * Phi(x[i]) with Phi(v) = (1 + erf(v / sqrt 2)) / 2; flat arrays."""
+    for i in range(x.size):
+        v = x[i]
+        out[i] = 0.5 * v * (1.0 + math.erf(v * _INV_SQRT2))
+
+
+@njit(cache=True)
+def _gelu_erf_backward(dout, x, dx):  # pragma: no cover - jitted
+    """dx[i] = dout[i] * (Phi(x[i]) + x[i] * phi(x[i])), phi the standard normal density."""
+    for i in range(x.size):
+        v = x[i]
+        cdf = 0.5 * (1.0 + math.erf(v * _INV_SQRT2))
+        pdf = _INV_SQRT_2PI * math.exp(-0.5 * v * v)
+        dx[i] = dout[i] * (cdf + v * pdf)
+
+
+def _gelu_mode(approximate: str) -> str:
+    if not isinstance(approximate, str) or approximate not in _GELU_MODES:
+        raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
+    return approximate
+
+
+def gelu(x: np.ndarray, approximate: str = "none") -> np.ndarray:
+    """Gaussian error linear unit, x * Phi(x), like ``torch.nn.functional.gelu``.
+
+    Args:
+        x: input, any shape.
+        approximate: ``"none"`` for the exact form with the standard normal CDF,
+            Phi(x) = (1 + erf(x / sqrt 2)) / 2; ``"tanh"`` for Hendrycks and Gimpel's
+            approximation 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+
+    Returns:
+        An array of x's shape and dtype.
+    """
+    (x,) = as_float_arrays(("x", x))
+    if _gelu_mode(approximate) == "tanh":
+        inner = x.dtype.type(_SQRT_2_OVER_PI) * (x + x.dtype.type(_GELU_TANH_C) * x**3)
+        return (x.dtype.type(0.5) * x * (1 + np.tanh(inner))).astype(x.dtype)
+    out = np.empty_like(x)
+    _gelu_erf_forward(x.reshape(-1), out.reshape(-1))
+    return out
+
+
+def gelu_backward(dout: np.ndarray, x: np.ndarray, approximate: str = "none") -> np.ndarray:
+    """Gradient of ``gelu``: dout * GELU'(x), shape of x.
+
+    Exact: GELU'(x) = Phi(x) + x * phi(x), phi the standard normal density. With
+    ``approximate="tanh"``, the derivative of the approximation (what PyTorch's autograd
+    uses for that mode): 0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2),
+    with t = tanh(sqrt(2/pi) (x + 0.044715 x^3)).
+    """
+    dout, x = _pair(dout, x)
+    if _gelu_mode(approximate) == "tanh":
+        c, k = x.dtype.type(_GELU_TANH_C), x.dtype.type(_SQRT_2_OVER_PI)
+        t = np.tanh(k * (x + c * x**3))
+        half = x.dtype.type(0.5)
+        slope = half * (1 + t) + half * x * (1 - t * t) * k * (1 + 3 * c * x * x)
+        return (dout * slope).astype(x.dtype)
+    dx = np.empty_like(x)
+    _gelu_erf_backward(dout.reshape(-1), x.reshape(-1), dx.reshape(-1))
+    return dx
+
+
+def silu(x: np.ndarray) -> np.ndarray:
+    """Sigmoid-weighted linear unit (Swish with beta = 1): x * sigmoid(x), any shape."""
+    (x,) = as_float_arrays(("x", x))
+    return x * sigmoid(x)
+
+
+def silu_backward(dout: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """dout * (s + x * s * (1 - s)) with s = sigmoid(x): both terms of the product rule."""
+    dout, x = _pair(dout, x)
+    s = sigmoid(x)
+    return dout * (s * (1 + x * (1 - s)))
+
+
+def _rrelu_bounds(lower, upper) -> tuple[float, float]:
+    lower, upper = _finite(lower, "lower"), _finite(upper, "upper")
+    if lower > upper:
+        raise ValueError(f"lower must be <= upper, got lower={lower} and upper={upper}")
+    return lower, upper
+
+
+def rrelu(
+    x: np.ndarray,
+    lower: float = 1 / 8,
+    upper: float = 1 / 3,
+    training: bool = False,
+    rng: np.random.Generator | int | None = None,
+    return_slopes: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Randomised leaky ReLU (Xu et al. 2015), like ``torch.nn.functional.rrelu``.
+
+    In training, every cell with x <= 0 draws its own slope a ~ U(lower, upper) and outputs
+    a * x; in evaluation the slope is fixed at (lower + upper) / 2 (a leaky ReLU). Cells with
+    x > 0 pass through in both modes.
+
+    Args:
+        x: input, any shape.
+        lower, upper: bounds of the slope, finite, lower <= upper.
+        training: draw random slopes (True) or use the mean slope (False).
+        rng: a ``numpy.random.Generator``, or a seed for ``numpy.random.default_rng``
+            (the same seed gives the same slopes); None draws fresh ones. Unused in evaluation.
+        return_slopes: also return the slopes, which ``rrelu_backward`` needs in training.
+
+    Returns:
+        out, of x's shape and dtype; with ``return_slopes=True`` the pair (out, slopes), where
+        slopes (x's shape and dtype) is the local derivative used: 1 where x > 0, the drawn
+        (training) or mean (evaluation) slope where x <= 0, so that out = slopes * x.
+    """
+    (x,) = as_float_arrays(("x", x))
+    lower, upper = _rrelu_bounds(lower, upper)
+    if training:
+        drawn = np.random.default_rng(rng).uniform(lower, upper, size=x.shape).astype(x.dtype)
+    else:
+        drawn = np.full(x.shape, (lower + upper) / 2, dtype=x.dtype)
+    slopes = np.where(x > 0, x.dtype.type(1), drawn)
+    out = slopes * x
+    return (out, slopes) if return_slopes else out
+
+
+def rrelu_backward(
+    dout: np.ndarray,
+    x: np.ndarray,
+    lower: float = 1 / 8,
+    upper: float = 1 / 3,
+    training: bool = False,
+    slopes: np.ndarray | None = None,
+) -> np.ndarray:
+    """Gradient of ``rrelu``: dout * slope, shape of x.
+
+    In evaluation the slope is 1 where x > 0 and (lower + upper) / 2 elsewhere (as
+    ``leaky_relu_backward``). In training the random slopes of the forward pass are needed:
+    pass the ``slopes`` returned by ``rrelu(..., training=True, return_slopes=True)``
+    (shape of x). When ``slopes`` is given it is used in either mode.
+    """
+    dout, x = _pair(dout, x)
+    lower, upper = _rrelu_bounds(lower, upper)
+    if slopes is None:
+        if training:
+            raise ValueError(
+                "slopes must be given in training mode: pass the slopes returned by "
+                "rrelu(x, ..., training=True, return_slopes=True)"
+            )
+        return leaky_relu_backward(dout, x, (lower + upper) / 2)
+    (slopes,) = as_float_arrays(("slopes", slopes))
+    if slopes.shape != x.shape:
+        raise ValueError(f"slopes must have x's shape {x.shape}, got {slopes.shape}")
+    return dout * slopes.astype(x.dtype)

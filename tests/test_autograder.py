@@ -12,7 +12,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.checks import load
+from autograder.checks import load, mistakes
 from autograder.cli import grade_all, main
 from autograder.course import (
     SLUGS,
@@ -23,38 +23,40 @@ from autograder.course import (
     source_path,
 )
 from autograder.grader import grade_notebook
-from autograder.samples import MISTAKES
+from autograder.samples import planted
 from autograder.sandbox import bwrap_path
 
 # what the grader must say about each deliberate mistake (a phrase of the diagnosis)
 EXPECTED_DIAGNOSIS = {
-    ("convolution", "corr2d"): "kernel is flipped",
-    ("convolution", "pad2d"): "one side",
-    ("convolution", "convolve2d"): "not flipped",
-    ("convolution", "conv_output_size"): "Off by one",
-    ("channels", "conv2d"): "once per input channel",
-    ("channels", "conv1x1"): "bias is missing",
-    ("channels", "conv2d_cost"): "biases are not counted",
-    ("dilation", "conv2d"): "applied to the input",
-    ("dilation", "receptive_field"): "strides are forgotten",
-    ("separable", "conv2d"): "first group",
-    ("separable", "separable"): "mixed before",
-    ("activations", "relu_family"): "x >= 0",
-    ("activations", "prelu"): "dalpha",
-    ("activations", "sigmoid_tanh"): "activation instead of its derivative",
-    ("activations", "maxout"): "every channel of the group",
-    ("activations", "softmax"): "subtract the maximum",
-    ("pooling", "pool_forward"): "unpadded",
-    ("pooling", "pool_backward"): "every cell of the window",
-    ("fully-connected", "linear"): "swapped",
-    ("fully-connected", "softmax_cross_entropy"): "not averaged",
-    ("fully-connected", "mse_loss"): "factor 2",
-    ("backprop", "numerical_gradient"): "one-sided",
-    ("backprop", "conv2d_backward"): "not summed over the batch",
-    ("architectures", "lenet5_forward"): "sigmoid",
-    ("architectures", "residual_block"): "ReLU after the sum",
-    ("architectures", "count_parameters"): "biases are not counted",
-    ("architectures", "sgd_step"): "in place",
+    ("convolution", "corr2d", "corr2d"): "kernel is flipped",
+    ("convolution", "pad2d", "pad2d"): "one side",
+    ("convolution", "convolve2d", "convolve2d"): "not flipped",
+    ("convolution", "conv_output_size", "conv_output_size"): "Off by one",
+    ("channels", "conv2d", "conv2d"): "once per input channel",
+    ("channels", "conv1x1", "conv1x1"): "bias is missing",
+    ("channels", "conv2d_cost", "conv2d_cost"): "biases are not counted",
+    ("dilation", "conv2d", "conv2d"): "applied to the input",
+    ("dilation", "receptive_field", "receptive_field"): "strides are forgotten",
+    ("separable", "conv2d", "conv2d"): "first group",
+    ("separable", "separable", "separable_conv2d"): "mixed before",
+    ("activations", "relu_family", "relu_backward"): "x >= 0",
+    ("activations", "prelu", "prelu_backward"): "dalpha",
+    ("activations", "sigmoid_tanh", "tanh_backward"): "activation instead of its derivative",
+    ("activations", "maxout", "maxout_backward"): "every channel of the group",
+    ("activations", "softmax", "softmax"): "subtract the maximum",
+    ("pooling", "pool_forward", "avg_pool2d"): "unpadded",
+    ("pooling", "pool_backward", "max_pool2d_backward"): "every cell of the window",
+    ("fully-connected", "linear", "linear_backward"): "swapped",
+    ("fully-connected", "softmax_cross_entropy", "softmax_cross_entropy"): "not averaged",
+    ("fully-connected", "mse_loss", "mse_loss"): "factor 2",
+    ("backprop", "numerical_gradient", "numerical_gradient"): "one-sided",
+    ("backprop", "conv2d_backward", "conv2d_backward"): "not summed over the batch",
+    ("architectures", "lenet5_forward", "lenet5_forward"): "sigmoid",
+    ("architectures", "residual_block", "residual_block"): "ReLU after the sum",
+    ("architectures", "count_parameters", "count_parameters"): "biases are not counted",
+    ("architectures", "sgd_step", "sgd_step"): "in place",
+    ("activations", "gelu_silu", "gelu"): "tanh approximation",
+    ("activations", "gelu_silu", "silu_backward"): "product rule",
 }
 CASES = sorted(EXPECTED_DIAGNOSIS)
 
@@ -71,7 +73,7 @@ def write_solved(course, slug, folder: Path, overrides=None, name=None) -> Path:
 
 
 def test_every_mistake_has_an_expected_diagnosis():
-    assert set(CASES) == {(slug, cell) for slug in SLUGS for cell in MISTAKES[slug]}
+    assert set(CASES) == {(slug, m.cell, m.function) for slug in SLUGS for m in mistakes(slug)}
 
 
 def test_components_match_the_nbgrader_test_cells():
@@ -94,9 +96,11 @@ def test_correct_submissions_get_full_marks(course, tmp_path, slug):
     assert result["sandbox"] == ("bubblewrap" if bwrap_path() else "plain child process")
 
 
-@pytest.mark.parametrize("slug,cell", CASES, ids=[f"{s}-{c}" for s, c in CASES])
-def test_each_misconception_costs_points_and_is_diagnosed(course, tmp_path, slug, cell):
-    what, code = MISTAKES[slug][cell]
+@pytest.mark.parametrize("slug,cell,function", CASES, ids=["-".join(case) for case in CASES])
+def test_each_misconception_costs_points_and_is_diagnosed(course, tmp_path, slug, cell, function):
+    what, code = next(
+        (m.summary, m.code) for m in mistakes(slug) if (m.cell, m.function) == (cell, function)
+    )
     result = grade_notebook(write_solved(course, slug, tmp_path, {cell: code}), slug, seed=12)
     lost = [c for c in result["components"] if c["score"] < c["max_score"]]
     assert lost, f"{what}: full marks"
@@ -104,7 +108,7 @@ def test_each_misconception_costs_points_and_is_diagnosed(course, tmp_path, slug
         "partial credit: the rest of the work still counts"
     )
     diagnoses = [c["diagnosis"] or "" for c in lost]
-    assert any(EXPECTED_DIAGNOSIS[(slug, cell)] in d for d in diagnoses), diagnoses
+    assert any(EXPECTED_DIAGNOSIS[(slug, cell, function)] in d for d in diagnoses), diagnoses
 
 
 def test_untouched_notebook_scores_zero_and_says_why(course):
@@ -118,7 +122,7 @@ def test_untouched_notebook_scores_zero_and_says_why(course):
 
 
 def test_seeds_change_the_inputs_not_the_verdict(course, tmp_path):
-    path = write_solved(course, "channels", tmp_path, {"conv2d": MISTAKES["channels"]["conv2d"][1]})
+    path = write_solved(course, "channels", tmp_path, {"conv2d": planted("channels", "conv2d")})
     scores = {grade_notebook(path, "channels", seed=s)["score"] for s in (1, 2, 3)}
     assert len(scores) == 1
 
@@ -331,8 +335,22 @@ def test_grade_all_resumes_after_kill_9(course, tmp_path):
     for i in range(6):
         write_solved(course, "pooling", folder, name=f"student{i}.ipynb")
     out = tmp_path / "results.jsonl"
-    command = [sys.executable, "-m", "autograder.cli", "grade-all", str(folder), "--assignment", "pooling",
-               "--out", str(out), "--workers", "1", "--seed", "3", "--no-progress"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "autograder.cli",
+        "grade-all",
+        str(folder),
+        "--assignment",
+        "pooling",
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--seed",
+        "3",
+        "--no-progress",
+    ]
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     while time.time() < deadline and (not out.exists() or out.read_text().count("\n") < 2):
@@ -353,7 +371,7 @@ def test_cli_grade_writes_json_and_exits_zero(course, tmp_path, capsys):
         course,
         "dilation",
         tmp_path,
-        {"receptive_field": MISTAKES["dilation"]["receptive_field"][1]},
+        {"receptive_field": planted("dilation", "receptive_field")},
     )
     assert (
         main(
@@ -406,8 +424,8 @@ def test_nbgrader_gradebook_gets_every_grade_and_flags_what_could_not_be_graded(
         "bob": solved(
             read(release_path("convolution", root)),
             read(source_path("convolution")),
-            {"corr2d": MISTAKES["convolution"]["corr2d"][1]},
-        ),  # fmt: skip
+            {"corr2d": planted("convolution", "corr2d")},
+        ),
     }
     for student, nb in submissions.items():
         folder = root / "submitted" / student / "convolution"
@@ -448,14 +466,20 @@ def test_grade_all_on_a_dask_cluster_gives_the_local_results(course, tmp_path):
         course,
         "fully-connected",
         folder,
-        {"linear": MISTAKES["fully-connected"]["linear"][1]},
+        {"linear": planted("fully-connected", "linear")},
         name="swapped.ipynb",
     )
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     ) as cluster:
-        remote, errors = grade_all(folder, "fully-connected", tmp_path / "dask.jsonl", seed=8, progress=False,
-                                   scheduler=cluster.scheduler_address)  # fmt: skip
+        remote, errors = grade_all(
+            folder,
+            "fully-connected",
+            tmp_path / "dask.jsonl",
+            seed=8,
+            progress=False,
+            scheduler=cluster.scheduler_address,
+        )
     assert not errors
     local, _ = grade_all(
         folder, "fully-connected", tmp_path / "local.jsonl", seed=8, progress=False
@@ -466,16 +490,37 @@ def test_grade_all_on_a_dask_cluster_gives_the_local_results(course, tmp_path):
 
 def test_html_feedback_shows_diagnosis_and_heatmap_but_no_secrets(course, tmp_path):
     path = write_solved(
-        course, "pooling", tmp_path, {"pool_backward": MISTAKES["pooling"]["pool_backward"][1]}
+        course, "pooling", tmp_path, {"pool_backward": planted("pooling", "pool_backward")}
     )
-    assert main(["grade", str(path), "--assignment", "pooling", "--seed", "424242",
-                 "--html", str(tmp_path / "f.html"), "--json", str(tmp_path / "f.json")]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "grade",
+                str(path),
+                "--assignment",
+                "pooling",
+                "--seed",
+                "424242",
+                "--html",
+                str(tmp_path / "f.html"),
+                "--json",
+                str(tmp_path / "f.json"),
+            ]
+        )
+        == 0
+    )
     page = (tmp_path / "f.html").read_text()
     assert "every cell of the window" in page and "data:image/png;base64," in page
     assert "424242" not in page, "the seed stays with the grader"
     source = read(source_path("pooling"))
-    reference_lines = [line.strip() for c in source.cells for line in c.source.splitlines()
-                       if "BEGIN SOLUTION" not in line and len(line.strip()) > 25 and nbgrader_meta(c).get("solution")]  # fmt: skip
+    reference_lines = [
+        line.strip()
+        for c in source.cells
+        for line in c.source.splitlines()
+        if "BEGIN SOLUTION" not in line
+        and len(line.strip()) > 25
+        and nbgrader_meta(c).get("solution")
+    ]
     assert not [line for line in reference_lines if line in page], "no reference code in feedback"
     assert "check_in_kernel" not in page and "solutions." not in page
 
@@ -484,8 +529,11 @@ def test_hidden_tests_use_the_same_checks_and_explain_failures(course):
     from autograder.grader import check_in_kernel
 
     namespace = {}
-    nb = solved(read(release_path("activations", course)), read(source_path("activations")),
-                {"softmax": MISTAKES["activations"]["softmax"][1]})  # fmt: skip
+    nb = solved(
+        read(release_path("activations", course)),
+        read(source_path("activations")),
+        {"softmax": planted("activations", "softmax")},
+    )
     for cell in nb.cells:
         if cell.cell_type == "code" and not nbgrader_meta(cell).get("grade"):
             exec(cell.source, namespace)

@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.checks import mistakes
 from autograder.course import (
     SLUGS,
     graded_cells,
@@ -21,12 +22,12 @@ from autograder.course import (
     source_path,
     validate,
 )
-from autograder.samples import MISTAKES, build_samples
+from autograder.samples import build_samples
 
 # nbgrader's own gradebook code triggers SQLAlchemy warnings; they are not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 
-MISTAKE_CASES = [(slug, cell) for slug in SLUGS for cell in MISTAKES[slug]]
+MISTAKE_CASES = [(slug, m) for slug in SLUGS for m in mistakes(slug)]
 
 
 def read(path: Path):
@@ -38,8 +39,16 @@ def test_every_solution_cell_is_followed_by_its_graded_tests(slug):
     nb = read(source_path(slug))
     ids = [nbgrader_meta(c).get("grade_id") for c in nb.cells]
     assert len(ids) == len(set(ids)), "grade_ids must be unique"
-    kinds = [("solution" if nbgrader_meta(c).get("solution") else "test" if nbgrader_meta(c).get("grade") else "")
-             for c in nb.cells]  # fmt: skip
+    kinds = [
+        (
+            "solution"
+            if nbgrader_meta(c).get("solution")
+            else "test"
+            if nbgrader_meta(c).get("grade")
+            else ""
+        )
+        for c in nb.cells
+    ]
     for i, kind in enumerate(kinds):
         if kind == "solution":
             assert "test" in kinds[i + 1 : i + 3], (
@@ -87,13 +96,19 @@ def test_untouched_fails_and_solved_passes_the_visible_tests(course, slug):
 
 def test_every_solution_cell_has_a_deliberate_mistake():
     for slug in SLUGS:
-        assert set(MISTAKES[slug]) == set(solution_cells(read(source_path(slug)))), slug
+        assert {m.cell for m in mistakes(slug)} == set(solution_cells(read(source_path(slug)))), (
+            slug
+        )
 
 
-@pytest.mark.parametrize("slug,cell", MISTAKE_CASES, ids=[f"{s}-{c}" for s, c in MISTAKE_CASES])
-def test_a_deliberately_wrong_function_fails_its_visible_tests(course, slug, cell):
-    what, code = MISTAKES[slug][cell]
-    nb = solved(read(release_path(slug, course)), read(source_path(slug)), {cell: code})
+@pytest.mark.parametrize(
+    "slug,mistake", MISTAKE_CASES, ids=[f"{s}-{m.cell}-{m.function}" for s, m in MISTAKE_CASES]
+)
+def test_a_deliberately_wrong_function_fails_its_visible_tests(course, slug, mistake):
+    what = mistake.summary
+    nb = solved(
+        read(release_path(slug, course)), read(source_path(slug)), {mistake.cell: mistake.code}
+    )
     outcomes = run_in_process(nb)
     failed = [grade_id for grade_id, o in outcomes.items() if not o.passed]
     assert failed, f"the visible tests of {slug} do not catch: {what}"
@@ -122,8 +137,8 @@ def test_nbgrader_round_trip(course, tmp_path):
     nbgrader = [str(Path(sys.executable).parent / "nbgrader")]
     common = [f"--course={course_id}", f"--Exchange.root={exchange}"]
     answers = read(source_path(slug))
-    first_cell, (_, mistake) = next(iter(MISTAKES[slug].items()))
-    for student, overrides in (("alice", None), ("bob", {first_cell: mistake})):
+    first = mistakes(slug)[0]
+    for student, overrides in (("alice", None), ("bob", {first.cell: first.code})):
         home = tmp_path / student
         home.mkdir()
         subprocess.run(
@@ -134,15 +149,23 @@ def test_nbgrader_round_trip(course, tmp_path):
         )
         fetched = home / slug / f"{slug}.ipynb"
         nbformat.write(solved(read(fetched), answers, overrides), fetched)
-        subprocess.run(nbgrader + ["submit", slug, *common, f"--student={student}"], cwd=home, check=True,
-                       capture_output=True)  # fmt: skip
+        subprocess.run(
+            nbgrader + ["submit", slug, *common, f"--student={student}"],
+            cwd=home,
+            check=True,
+            capture_output=True,
+        )
     assert api.collect(slug)["success"]
     for student in ("alice", "bob"):
         assert api.autograde(slug, student)["success"]
     assert api.generate_feedback(slug)["success"]
 
-    hidden_lines = [line.strip() for cell in graded_cells(answers).values()
-                    for line in cell.source.split("### BEGIN HIDDEN TESTS")[1].splitlines()[1:4] if line.strip()]  # fmt: skip
+    hidden_lines = [
+        line.strip()
+        for cell in graded_cells(answers).values()
+        for line in cell.source.split("### BEGIN HIDDEN TESTS")[1].splitlines()[1:4]
+        if line.strip()
+    ]
     for html in (course / "feedback").rglob("*.html"):
         text = html.read_text()
         assert "HIDDEN TESTS" not in text and "solutions." not in text, html

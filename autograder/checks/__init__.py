@@ -7,6 +7,11 @@ pass. Inputs are generated in the grader's process from a seed the student never
 expected values come from ``solutions``, and when a case fails, the student's output is
 compared with known wrong variants (``Variant``) to say which mistake it matches.
 
+The classic misconceptions of each assignment are written once, as the code a student would
+write (``Mistake``, in the module's ``MISTAKES``): ``attach_mistakes`` turns each into a
+``Variant`` of its component, and ``autograder.samples`` plants the same code in sample
+submissions and in the tests that check the visible tests catch it.
+
 The same checks serve the project's tests, the notebooks' hidden tests and the CLI.
 """
 
@@ -33,16 +38,8 @@ class Case:
     function: str | None = None  # overrides the component's function for this case
 
 
-@dataclass(frozen=True)
-class Named:
-    """An argument that is a function: passed to the sandbox by name (no code crosses over).
-    The runner and the grader both look the name up in ``NAMED_FUNCTIONS``."""
-
-    name: str
-
-
 # the table lives in the sandbox runner, which cannot import this package
-from autograder._runner import NAMED_FUNCTIONS  # noqa: E402
+from autograder._runner import NAMED_FUNCTIONS, Named  # noqa: E402, F401 - Named is re-exported
 
 
 @dataclass
@@ -53,6 +50,34 @@ class Variant:
     compute: Callable[..., Any]
 
 
+@dataclass(frozen=True)
+class Mistake:
+    """A classic misconception, written once as the code a student would write.
+
+    ``code`` (re)defines ``function``; appended to the correct ``cell`` (a solution cell's
+    grade_id) it makes a sample submission with that mistake. Run by the grader with the
+    assignment's reference functions under the student's names, it is the ``Variant`` that
+    recognises the mistake in a student's output and answers with ``diagnosis``.
+    """
+
+    cell: str  # the solution cell it is planted in
+    component: str  # the graded component (test cell) it costs points in
+    function: str  # the function that ``code`` defines
+    summary: str  # what the student did, in a few words
+    diagnosis: str  # what the grader tells the student
+    code: str
+
+    def variant(self, names: dict[str, Callable[..., Any]]) -> Variant:
+        """The mistake as a Variant; ``names``: the functions the student's code may call."""
+
+        def compute(*args, **kwargs):
+            scope = {"np": np, **names}
+            exec(compile(self.code, f"<mistake {self.cell}>", "exec"), scope)  # trusted: ours
+            return scope[self.function](*args, **kwargs)
+
+        return Variant(self.diagnosis, compute)
+
+
 @dataclass
 class Component:
     """One graded function, matching one nbgrader test cell."""
@@ -60,7 +85,7 @@ class Component:
     name: str  # the test cell's grade_id
     function: str  # the student's function that is called
     reference: Callable[..., Any] | dict[str, Callable[..., Any]]
-    categories: dict[str, int]  # category -> points; their sum is the test cell's points
+    categories: dict[str, float]  # category -> points; their sum is the test cell's points
     cases: Callable[[np.random.Generator], list[Case]]
     variants: list[Variant] = field(default_factory=list)
     rtol: float = 1e-6
@@ -85,14 +110,47 @@ class Component:
             return self.reference[self.function_of(case)]
         return self.reference
 
+    def references(self) -> dict[str, Callable[..., Any]]:
+        """The reference of every function this component calls, by the student's name."""
+        if isinstance(self.reference, dict):
+            return dict(self.reference)
+        return {self.function: self.reference}
+
+
+def attach_mistakes(components: list[Component], mistakes: list[Mistake]) -> list[Component]:
+    """Give each component the Variants of its mistakes (after its hand-written ones).
+
+    A mistake's code sees numpy as ``np``, every public name of ``solutions`` and, under the
+    student's names, the reference functions of all of the assignment's components.
+    """
+    import solutions
+
+    names = {name: getattr(solutions, name) for name in solutions.__all__}
+    for component in components:
+        names.update(component.references())
+    by_name = {component.name: component for component in components}
+    for mistake in mistakes:
+        if mistake.component not in by_name:
+            raise ValueError(f"mistake {mistake.summary!r}: no component {mistake.component!r}")
+        by_name[mistake.component].variants.append(mistake.variant(names))
+    return components
+
 
 def call(function: Callable[..., Any], case: Case) -> Any:
-    """Call a trusted function (reference or variant) on a copy of the case's arguments."""
+    """Call a trusted function (reference or variant) on a copy of the case's arguments.
+
+    For an in-place case the result is the argument as the runner sees it: the very arrays
+    handed in (a dict's entries as they were before the call), after the call.
+    """
     args = tuple(
         NAMED_FUNCTIONS[a.name] if isinstance(a, Named) else a for a in copy_args(case.args)
     )
+    held = None
+    if case.output_arg is not None:
+        given = args[case.output_arg]
+        held = dict(given) if isinstance(given, dict) else given
     out = function(*args, **case.kwargs)
-    return args[case.output_arg] if case.output_arg is not None else out
+    return held if case.output_arg is not None else out
 
 
 def copy_args(args: tuple) -> tuple:
@@ -114,6 +172,12 @@ def load(slug: str) -> list[Component]:
     if slug not in SLUGS:
         raise ValueError(f"unknown assignment {slug!r}; known: {', '.join(SLUGS)}")
     return importlib.import_module(f"autograder.checks.{slug.replace('-', '_')}").COMPONENTS
+
+
+def mistakes(slug: str) -> list[Mistake]:
+    """The classic mistakes of one assignment, one per solution cell at least."""
+    load(slug)
+    return importlib.import_module(f"autograder.checks.{slug.replace('-', '_')}").MISTAKES
 
 
 def randn(rng: np.random.Generator, *shape: int) -> np.ndarray:

@@ -1,9 +1,11 @@
 """Checks for assignment 5: activation functions and their derivatives."""
 
+import math
+
 import numpy as np
 
 import solutions as S
-from autograder.checks import Case, Component, Variant, randn
+from autograder.checks import Case, Component, Mistake, Variant, attach_mistakes, randn
 
 
 def with_zeros(rng, *shape):
@@ -64,39 +66,189 @@ def softmax_cases(rng):
     ]
 
 
-REFERENCE = {name: getattr(S, name) for name in (
-    "relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "elu", "elu_backward", "prelu", "sigmoid",
-    "sigmoid_backward", "tanh_backward", "maxout", "maxout_backward", "softmax", "softmax_backward")}  # fmt: skip
+def normal_cdf(x):
+    """Phi(x) = (1 + erf(x / sqrt 2)) / 2, elementwise."""
+    return 0.5 * (1 + np.vectorize(math.erf, otypes=[float])(np.asarray(x) / math.sqrt(2)))
+
+
+def gelu_silu_cases(rng):
+    x = randn(rng, 3, 7) * 2
+    x[0, :3] = [-9.0, 0.0, 9.0]  # both tails and the kink-free middle
+    d = randn(rng, 3, 7)
+    return [
+        Case("gelu", (x,), function="gelu"),
+        Case("gelu_backward", (d, x), function="gelu_backward"),
+        Case("silu", (x,), function="silu"),
+        Case("silu_backward", (d, x), function="silu_backward"),
+    ]
+
+
+REFERENCE = {
+    name: getattr(S, name)
+    for name in (
+        "relu",
+        "relu_backward",
+        "leaky_relu",
+        "leaky_relu_backward",
+        "elu",
+        "elu_backward",
+        "prelu",
+        "sigmoid",
+        "sigmoid_backward",
+        "tanh_backward",
+        "maxout",
+        "maxout_backward",
+        "softmax",
+        "softmax_backward",
+        "gelu",
+        "gelu_backward",
+        "silu",
+        "silu_backward",
+    )
+}
 REFERENCE["prelu_backward"] = lambda d, x, a: S.prelu_backward(d, x, a)
 
 
-def unstable_softmax(x, axis=-1):
-    with np.errstate(all="ignore"):
-        e = np.exp(x)
-        return e / e.sum(axis=axis, keepdims=True)
-
-
 COMPONENTS = [
-    Component("test_relu_family", "relu", REFERENCE, {"relu": 2, "leaky_relu": 1, "elu": 1}, relu_cases, [
-        Variant("relu_backward lets the gradient through at x = 0: use x > 0, not x >= 0.",
-                lambda d, x: d * (x >= 0)),
-    ]),
-    Component("test_prelu", "prelu", REFERENCE, {"forward": 1, "backward": 2}, prelu_cases, [
-        Variant("dalpha sums dout * x over every cell: only the cells where x <= 0 use alpha.",
-                lambda d, x, a: (S.prelu_backward(d, x, a)[0], (d * x).sum(axis=(0, 2, 3)))),
-    ]),
-    Component("test_sigmoid_tanh", "sigmoid", REFERENCE, {"sigmoid": 1, "sigmoid_backward": 1, "tanh_backward": 1}, sigmoid_cases, [
-        Variant("The derivative is multiplied by the activation instead of its derivative: "
-                "tanh'(x) = 1 - tanh(x)^2.", lambda d, x: d * np.tanh(x)),
-        Variant("sigmoid_backward uses x instead of s = sigmoid(x): the derivative is s * (1 - s).",
-                lambda d, x: d * x * (1 - x)),
-    ]),
-    Component("test_maxout", "maxout", REFERENCE, {"forward": 1, "backward": 1}, maxout_cases, [
-        Variant("The gradient goes to every channel of the group: only the (first) maximum gets it.",
-                lambda d, x, k: np.repeat(d, k, axis=1)),
-    ]),
-    Component("test_softmax", "softmax", REFERENCE, {"forward": 1, "stability": 1, "backward": 1}, softmax_cases, [
-        Variant("Softmax overflows for large scores: subtract the maximum before exp (it does not "
-                "change the result).", unstable_softmax),
-    ]),
-]  # fmt: skip
+    Component(
+        "test_relu_family",
+        "relu",
+        REFERENCE,
+        {"relu": 2, "leaky_relu": 1, "elu": 1},
+        relu_cases,
+        [],
+    ),
+    Component("test_prelu", "prelu", REFERENCE, {"forward": 1, "backward": 2}, prelu_cases, []),
+    Component(
+        "test_sigmoid_tanh",
+        "sigmoid",
+        REFERENCE,
+        {"sigmoid": 1, "sigmoid_backward": 1, "tanh_backward": 1},
+        sigmoid_cases,
+        [
+            Variant(
+                "sigmoid_backward uses x instead of s = sigmoid(x): the derivative is s * (1 - s).",
+                lambda d, x: d * x * (1 - x),
+            ),
+        ],
+    ),
+    Component("test_maxout", "maxout", REFERENCE, {"forward": 1, "backward": 1}, maxout_cases, []),
+    Component(
+        "test_softmax",
+        "softmax",
+        REFERENCE,
+        {"forward": 1, "stability": 1, "backward": 1},
+        softmax_cases,
+        [],
+    ),
+    Component(
+        "test_gelu_silu",
+        "gelu",
+        REFERENCE,
+        {"gelu": 1, "gelu_backward": 1, "silu": 0.5, "silu_backward": 0.5},
+        gelu_silu_cases,
+        [
+            Variant(
+                "GELU's derivative misses the x * phi(x) term of the product rule: "
+                "(x Phi(x))' = Phi(x) + x phi(x).",
+                lambda d, x: d * normal_cdf(x),
+            ),
+            Variant(
+                "SiLU's derivative keeps only x * sigmoid'(x): the product rule adds sigmoid(x), "
+                "(x s(x))' = s + x s (1 - s).",
+                lambda d, x: d * x * S.sigmoid(x) * (1 - S.sigmoid(x)),
+            ),
+        ],
+    ),
+]
+
+
+# The classic mistakes, written once: each is a Variant of its component above and the
+# planted mistake of a sample submission (autograder.samples).
+MISTAKES = [
+    Mistake(
+        cell="relu_family",
+        component="test_relu_family",
+        function="relu_backward",
+        summary="gives ReLU a gradient of 1 at x = 0",
+        diagnosis="relu_backward lets the gradient through at x = 0: use x > 0, not x >= 0.",
+        code="""
+def relu_backward(dout, x):
+    return dout * (x >= 0)
+""",
+    ),
+    Mistake(
+        cell="prelu",
+        component="test_prelu",
+        function="prelu_backward",
+        summary="sums dout * x over every cell for dalpha, not only where x <= 0",
+        diagnosis="dalpha sums dout * x over every cell: only the cells where x <= 0 use alpha.",
+        code="""
+_correct_prelu_backward = prelu_backward
+def prelu_backward(dout, x, alpha):
+    dx, _ = _correct_prelu_backward(dout, x, alpha)
+    return dx, (dout * x).sum(axis=(0,) + tuple(range(2, np.ndim(x))))
+""",
+    ),
+    Mistake(
+        cell="sigmoid_tanh",
+        component="test_sigmoid_tanh",
+        function="tanh_backward",
+        summary="multiplies by the activation instead of its derivative",
+        diagnosis="The derivative is multiplied by the activation instead of its derivative: tanh'(x) = 1 - tanh(x)^2.",
+        code="""
+def tanh_backward(dout, x):
+    return dout * np.tanh(x)
+""",
+    ),
+    Mistake(
+        cell="maxout",
+        component="test_maxout",
+        function="maxout_backward",
+        summary="sends the gradient to every channel of the group",
+        diagnosis="The gradient goes to every channel of the group: only the (first) maximum gets it.",
+        code="""
+def maxout_backward(dout, x, k):
+    return np.repeat(np.asarray(dout), k, axis=1)
+""",
+    ),
+    Mistake(
+        cell="softmax",
+        component="test_softmax",
+        function="softmax",
+        summary="does not subtract the maximum, so large scores overflow",
+        diagnosis="Softmax overflows for large scores: subtract the maximum before exp (it does not change the result).",
+        code="""
+def softmax(x, axis=-1):
+    e = np.exp(x)
+    return e / e.sum(axis=axis, keepdims=True)
+""",
+    ),
+]
+MISTAKES += [
+    Mistake(
+        cell="gelu_silu",
+        component="test_gelu_silu",
+        function="gelu",
+        summary="uses the tanh approximation where the exact GELU is asked",
+        diagnosis="This is the tanh approximation of GELU (off by up to about 1e-3): the exact "
+        "GELU is x * Phi(x) with Phi(x) = (1 + erf(x / sqrt 2)) / 2.",
+        code="""
+def gelu(x):
+    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
+""",
+    ),
+    Mistake(
+        cell="gelu_silu",
+        component="test_gelu_silu",
+        function="silu_backward",
+        summary="drops the x * sigmoid'(x) term of SiLU's product rule",
+        diagnosis="SiLU's derivative misses a term of the product rule: (x s(x))' = s + x s (1 - s), "
+        "not s alone.",
+        code="""
+def silu_backward(dout, x):
+    return dout * sigmoid(x)
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, MISTAKES)

@@ -3,7 +3,7 @@
 import numpy as np
 
 import solutions as S
-from autograder.checks import Case, Component, Variant, randn
+from autograder.checks import Case, Component, Mistake, Variant, attach_mistakes, randn
 
 
 def lenet_cases(rng):
@@ -60,16 +60,18 @@ def _leaves(layer):
         yield from _leaves(child)
 
 
+def layers_of(spec):
+    """The notebook's layer tuples as solutions layers: the reference counts those."""
+    build = {
+        "conv": lambda c_in, c_out, k, bias: S.Conv2d(c_in, c_out, k, bias=bias),
+        "linear": lambda n_in, n_out: S.Linear(n_in, n_out),
+        "bn": lambda channels: S.BatchNorm2d(channels),
+    }
+    return S.Sequential(*[build[kind](*args) for kind, *args in spec])
+
+
 def count_spec(spec):
-    total = 0
-    for layer in spec:
-        if layer[0] == "conv":
-            total += layer[2] * layer[1] * layer[3] ** 2 + (layer[2] if layer[4] else 0)
-        elif layer[0] == "linear":
-            total += layer[1] * layer[2] + layer[2]
-        else:
-            total += 2 * layer[1]
-    return total
+    return S.count_parameters(layers_of(spec))
 
 
 def count_cases(rng):
@@ -77,15 +79,23 @@ def count_cases(rng):
         Case("classic", (spec_of(build()),)) for build in (S.lenet5, S.alexnet, S.vgg16, S.resnet18)
     ]
     for _ in range(4):
-        spec = [["conv", int(rng.integers(1, 40)), int(rng.integers(1, 40)), int(rng.integers(1, 8)), bool(rng.integers(0, 2))],
-                ["bn", int(rng.integers(1, 60))], ["linear", int(rng.integers(1, 300)), int(rng.integers(1, 300))]]  # fmt: skip
+        spec = [
+            [
+                "conv",
+                int(rng.integers(1, 40)),
+                int(rng.integers(1, 40)),
+                int(rng.integers(1, 8)),
+                bool(rng.integers(0, 2)),
+            ],
+            ["bn", int(rng.integers(1, 60))],
+            ["linear", int(rng.integers(1, 300)), int(rng.integers(1, 300))],
+        ]
         cases.append(Case("random", (spec,)))
     return cases
 
 
 def sgd_reference(params, grads, lr):
-    for key, p in params.items():
-        p -= lr * grads[key]
+    S.SGD(params, lr).step(grads)  # plain SGD updates the arrays in place
 
 
 def sgd_cases(rng):
@@ -94,27 +104,87 @@ def sgd_cases(rng):
     return [Case("in_place", (params, grads, 0.37), output_arg=0)]
 
 
-def _pre_activation(x, w1, w2, ws, stride):
-    main = S.conv2d(S.relu(S.conv2d(x, w1, stride=stride, padding=1)), w2, padding=1)
-    return main + (x if ws is None else S.conv2d(x, ws, stride=stride))
-
-
 COMPONENTS = [
-    Component("test_lenet5_forward", "lenet5_forward", S.lenet5_forward, {"batch": 4}, lenet_cases, [
-        Variant("The output logits are squashed by a sigmoid: the last layer is linear.",
-                lambda x, p: S.sigmoid(S.lenet5_forward(x, p))),
-    ]),
-    Component("test_residual_block", "residual_block", S.residual_block, {"identity": 2, "projection": 2}, residual_cases, [
-        Variant("The ReLU after the sum is missing: y = relu(F(x) + shortcut(x)).", _pre_activation),
-    ]),
-    Component("test_count_parameters", "count_parameters", count_spec, {"classic": 2, "random": 1}, count_cases, [
-        Variant("Linear layers' biases are not counted.",
-                lambda spec: count_spec(spec) - sum(layer[2] for layer in spec if layer[0] == "linear")),
-        Variant("Batch norm is counted with its running statistics: only the scale and shift are learned (2 per channel).",
-                lambda spec: count_spec(spec) + sum(2 * layer[1] for layer in spec if layer[0] == "bn")),
-    ]),
-    Component("test_sgd_step", "sgd_step", sgd_reference, {"in_place": 2}, sgd_cases, [
-        Variant("The parameters are replaced by new arrays instead of updated in place (p -= lr * g): "
-                "the model holding the old arrays never sees the step.", lambda params, grads, lr: None),
-    ]),
-]  # fmt: skip
+    Component(
+        "test_lenet5_forward", "lenet5_forward", S.lenet5_forward, {"batch": 4}, lenet_cases, []
+    ),
+    Component(
+        "test_residual_block",
+        "residual_block",
+        S.residual_block,
+        {"identity": 2, "projection": 2},
+        residual_cases,
+        [],
+    ),
+    Component(
+        "test_count_parameters",
+        "count_parameters",
+        count_spec,
+        {"classic": 2, "random": 1},
+        count_cases,
+        [
+            Variant(
+                "Batch norm is counted with its running statistics: only the scale and shift are learned (2 per channel).",
+                lambda spec: (
+                    count_spec(spec) + sum(2 * layer[1] for layer in spec if layer[0] == "bn")
+                ),
+            ),
+        ],
+    ),
+    Component("test_sgd_step", "sgd_step", sgd_reference, {"in_place": 2}, sgd_cases, []),
+]
+
+
+# The classic mistakes, written once: each is a Variant of its component above and the
+# planted mistake of a sample submission (autograder.samples).
+MISTAKES = [
+    Mistake(
+        cell="lenet5_forward",
+        component="test_lenet5_forward",
+        function="lenet5_forward",
+        summary="squashes the output logits with a sigmoid too",
+        diagnosis="The output logits are squashed by a sigmoid: the last layer is linear.",
+        code="""
+_correct_lenet = lenet5_forward
+def lenet5_forward(x, params):
+    return sigmoid(_correct_lenet(x, params))
+""",
+    ),
+    Mistake(
+        cell="residual_block",
+        component="test_residual_block",
+        function="residual_block",
+        summary="forgets the ReLU after the sum",
+        diagnosis="The ReLU after the sum is missing: y = relu(F(x) + shortcut(x)).",
+        code="""
+def residual_block(x, w1, w2, w_shortcut=None, stride=1):
+    main = conv2d(relu(conv2d(x, w1, stride=stride, padding=1)), w2, padding=1)
+    return main + (x if w_shortcut is None else conv2d(x, w_shortcut, stride=stride))
+""",
+    ),
+    Mistake(
+        cell="count_parameters",
+        component="test_count_parameters",
+        function="count_parameters",
+        summary="counts no biases in linear layers",
+        diagnosis="Linear layers' biases are not counted.",
+        code="""
+_correct_count = count_parameters
+def count_parameters(spec):
+    return _correct_count(spec) - sum(layer[2] for layer in spec if layer[0] == "linear")
+""",
+    ),
+    Mistake(
+        cell="sgd_step",
+        component="test_sgd_step",
+        function="sgd_step",
+        summary="replaces the arrays instead of updating them in place",
+        diagnosis="The parameters are replaced by new arrays instead of updated in place (p -= lr * g): the model holding the old arrays never sees the step.",
+        code="""
+def sgd_step(params, grads, lr):
+    for key in params:
+        params[key] = params[key] - lr * grads[key]
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, MISTAKES)

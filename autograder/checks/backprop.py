@@ -3,7 +3,7 @@
 import numpy as np
 
 import solutions as S
-from autograder.checks import Case, Component, Named, Variant, randn
+from autograder.checks import Case, Component, Mistake, Named, Variant, attach_mistakes, randn
 
 
 def numerical_cases(rng):
@@ -46,15 +46,6 @@ def compare_gradient_check(student, expected, case):
     return None
 
 
-def one_sided(f, x, dout=1.0, eps=1e-5):
-    grad, base = np.zeros_like(x), np.sum(f(x) * dout)
-    for i in range(x.size):
-        bumped = x.copy().reshape(-1)
-        bumped[i] += eps
-        grad.reshape(-1)[i] = (np.sum(f(bumped.reshape(x.shape)) * dout) - base) / eps
-    return grad
-
-
 def backward_cases(rng):
     cases = []
     for category, stride, padding in (
@@ -70,29 +61,80 @@ def backward_cases(rng):
     return cases
 
 
-def dw_first_example(dout, x, w, stride=1, padding=0):
-    dx, _, db = S.conv2d_backward(dout, x, w, stride, padding)
-    return dx, S.conv2d_backward(dout[:1], x[:1], w, stride, padding)[1], db
-
-
 def dx_unrotated(dout, x, w, stride=1, padding=0):
     _, dw, db = S.conv2d_backward(dout, x, w, stride, padding)
     return S.conv2d_backward(dout, x, w[..., ::-1, ::-1], stride, padding)[0], dw, db
 
 
 COMPONENTS = [
-    Component("test_numerical_gradient", "numerical_gradient",
-              {"numerical_gradient": S.numerical_gradient, "gradient_check": S.gradient_check},
-              {"numerical_gradient": 2, "gradient_check": 1}, numerical_cases, [
-        Variant("A one-sided difference (f(x + eps) - f(x)) / eps: use the central difference "
-                "(f(x + eps) - f(x - eps)) / (2 eps), far more accurate.", one_sided),
-    ], compare=compare_gradient_check),
-    Component("test_conv2d_backward", "conv2d_backward", S.conv2d_backward,
-              {"basic": 2, "stride": 1, "padding": 1, "stride_padding": 2}, backward_cases, [
-        Variant("dw is not summed over the batch: every example contributes to the weight gradient.", dw_first_example),
-        Variant("dx uses the kernel unrotated: the input gradient is the full convolution of dout with "
-                "the kernel rotated by 180 degrees.", dx_unrotated),
-        Variant("db is averaged instead of summed over the batch and positions.",
-                lambda d, x, w, s=1, p=0: (*S.conv2d_backward(d, x, w, s, p)[:2], d.mean(axis=(0, 2, 3)))),
-    ]),
-]  # fmt: skip
+    Component(
+        "test_numerical_gradient",
+        "numerical_gradient",
+        {"numerical_gradient": S.numerical_gradient, "gradient_check": S.gradient_check},
+        {"numerical_gradient": 2, "gradient_check": 1},
+        numerical_cases,
+        [],
+        compare=compare_gradient_check,
+    ),
+    Component(
+        "test_conv2d_backward",
+        "conv2d_backward",
+        S.conv2d_backward,
+        {"basic": 2, "stride": 1, "padding": 1, "stride_padding": 2},
+        backward_cases,
+        [
+            Variant(
+                "dx uses the kernel unrotated: the input gradient is the full convolution of dout with "
+                "the kernel rotated by 180 degrees.",
+                dx_unrotated,
+            ),
+            Variant(
+                "db is averaged instead of summed over the batch and positions.",
+                lambda d, x, w, s=1, p=0: (
+                    *S.conv2d_backward(d, x, w, s, p)[:2],
+                    d.mean(axis=(0, 2, 3)),
+                ),
+            ),
+        ],
+    ),
+]
+
+
+# The classic mistakes, written once: each is a Variant of its component above and the
+# planted mistake of a sample submission (autograder.samples).
+MISTAKES = [
+    Mistake(
+        cell="numerical_gradient",
+        component="test_numerical_gradient",
+        function="numerical_gradient",
+        summary="uses a one-sided difference, far less accurate",
+        diagnosis="A one-sided difference (f(x + eps) - f(x)) / eps: use the central difference (f(x + eps) - f(x - eps)) / (2 eps), far more accurate.",
+        code="""
+def numerical_gradient(f, x, dout=1.0, eps=1e-5):
+    grad = np.zeros_like(x)
+    flat_x, flat_grad = x.reshape(-1), grad.reshape(-1)
+    base = np.sum(f(x) * dout)
+    for i in range(flat_x.size):
+        old = flat_x[i]
+        flat_x[i] = old + eps
+        flat_grad[i] = (np.sum(f(x) * dout) - base) / eps
+        flat_x[i] = old
+    return grad
+""",
+    ),
+    Mistake(
+        cell="conv2d_backward",
+        component="test_conv2d_backward",
+        function="conv2d_backward",
+        summary="does not sum the weight gradient over the batch",
+        diagnosis="dw is not summed over the batch: every example contributes to the weight gradient.",
+        code="""
+_correct_backward = conv2d_backward
+def conv2d_backward(dout, x, w, stride=1, padding=0):
+    dx, _, db = _correct_backward(dout, x, w, stride, padding)
+    _, dw_first, _ = _correct_backward(dout[:1], x[:1], w, stride, padding)
+    return dx, dw_first, db
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, MISTAKES)

@@ -3,7 +3,7 @@
 import numpy as np
 
 import solutions as S
-from autograder.checks import Case, Component, Variant, randn
+from autograder.checks import Case, Component, Mistake, Variant, attach_mistakes, randn
 
 
 def conv_cases(rng):
@@ -30,17 +30,15 @@ def conv_cases(rng):
     return cases
 
 
-def bias_per_input_channel(x, w, b=None, stride=1, padding=0):
-    return S.conv2d(x, w, stride=stride, padding=padding) + x.shape[1] * b[None, :, None, None]
-
-
 def padded_one_side(x, w, b=None, stride=1, padding=0):
     return S.conv2d(S.pad2d(x, (0, 2 * padding, 0, 2 * padding)), w, b, stride=stride)
 
 
 def conv1x1_cases(rng):
-    return [Case("basic", (randn(rng, 2, 4, 3, 5), randn(rng, 3, 4))),
-            Case("bias", (randn(rng, 3, 2, 4, 4), randn(rng, 5, 2), randn(rng, 5)))]  # fmt: skip
+    return [
+        Case("basic", (randn(rng, 2, 4, 3, 5), randn(rng, 3, 4))),
+        Case("bias", (randn(rng, 3, 2, 4, 4), randn(rng, 5, 2), randn(rng, 5))),
+    ]
 
 
 def cost_cases(rng):
@@ -62,29 +60,102 @@ def cost_cases(rng):
 
 
 COMPONENTS = [
-    Component("test_conv2d", "conv2d", S.conv2d, {"basic": 1, "multichannel": 1, "stride": 1, "padding": 1}, conv_cases, [
-        Variant("The bias is added once per input channel: add b[o] once to each output channel, "
-                "after summing over the input channels.", bias_per_input_channel),
-        Variant("The bias is missing: out[n, o] gets + b[o].",
-                lambda x, w, b=None, stride=1, padding=0: S.conv2d(x, w, None, stride, padding)),
-        Variant("The kernel is flipped: deep-learning convolution is a cross-correlation.",
-                lambda x, w, b=None, stride=1, padding=0: S.conv2d(x, w[..., ::-1, ::-1], b, stride, padding)),
-        Variant("The kernel is transposed (rows and columns swapped).",
-                lambda x, w, b=None, stride=1, padding=0: S.conv2d(x, w.swapaxes(2, 3), b, stride, padding)),
-        Variant("The padding went to one side only: pad `padding` rows/columns on every side.", padded_one_side),
-        Variant("The stride is applied to the rows only: the window moves by `stride` along both axes.",
-                lambda x, w, b=None, stride=1, padding=0: S.conv2d(x, w, b, (stride, 1), padding)),
-    ]),
-    Component("test_conv1x1", "conv1x1", S.conv1x1, {"basic": 2, "bias": 1}, conv1x1_cases, [
-        Variant("The bias is missing.", lambda x, w, b=None: S.conv1x1(x, w)),
-    ]),
-    Component("test_conv2d_cost", "conv2d_cost", lambda *a, **k: tuple(S.conv2d_cost(*a, **k)),
-              {"basic": 1, "groups": 1}, cost_cases, [
-        Variant("The biases are not counted as parameters.",
-                lambda *a, **k: tuple(S.conv2d_cost(*a, **{**k, "bias": False}))),
-        Variant("Each weight is used once per output pixel: multiply-adds = weights x H_out x W_out.",
-                lambda *a, **k: (S.conv2d_cost(*a, **k).params, S.conv2d_cost(*a, **k).mult_adds // int(np.prod(np.broadcast_to(a[3], 2))))),
-        Variant("With groups, each output channel sees only C_in / groups input channels.",
-                lambda *a, **k: tuple(S.conv2d_cost(*a, **{**k, "groups": 1}))),
-    ]),
-]  # fmt: skip
+    Component(
+        "test_conv2d",
+        "conv2d",
+        S.conv2d,
+        {"basic": 1, "multichannel": 1, "stride": 1, "padding": 1},
+        conv_cases,
+        [
+            Variant(
+                "The bias is missing: out[n, o] gets + b[o].",
+                lambda x, w, b=None, stride=1, padding=0: S.conv2d(x, w, None, stride, padding),
+            ),
+            Variant(
+                "The kernel is flipped: deep-learning convolution is a cross-correlation.",
+                lambda x, w, b=None, stride=1, padding=0: S.conv2d(
+                    x, w[..., ::-1, ::-1], b, stride, padding
+                ),
+            ),
+            Variant(
+                "The kernel is transposed (rows and columns swapped).",
+                lambda x, w, b=None, stride=1, padding=0: S.conv2d(
+                    x, w.swapaxes(2, 3), b, stride, padding
+                ),
+            ),
+            Variant(
+                "The padding went to one side only: pad `padding` rows/columns on every side.",
+                padded_one_side,
+            ),
+            Variant(
+                "The stride is applied to the rows only: the window moves by `stride` along both axes.",
+                lambda x, w, b=None, stride=1, padding=0: S.conv2d(x, w, b, (stride, 1), padding),
+            ),
+        ],
+    ),
+    Component("test_conv1x1", "conv1x1", S.conv1x1, {"basic": 2, "bias": 1}, conv1x1_cases, []),
+    Component(
+        "test_conv2d_cost",
+        "conv2d_cost",
+        lambda *a, **k: tuple(S.conv2d_cost(*a, **k)),
+        {"basic": 1, "groups": 1},
+        cost_cases,
+        [
+            Variant(
+                "Each weight is used once per output pixel: multiply-adds = weights x H_out x W_out.",
+                lambda *a, **k: (
+                    S.conv2d_cost(*a, **k).params,
+                    S.conv2d_cost(*a, **k).mult_adds // int(np.prod(np.broadcast_to(a[3], 2))),
+                ),
+            ),
+            Variant(
+                "With groups, each output channel sees only C_in / groups input channels.",
+                lambda *a, **k: tuple(S.conv2d_cost(*a, **{**k, "groups": 1})),
+            ),
+        ],
+    ),
+]
+
+
+# The classic mistakes, written once: each is a Variant of its component above and the
+# planted mistake of a sample submission (autograder.samples).
+MISTAKES = [
+    Mistake(
+        cell="conv2d",
+        component="test_conv2d",
+        function="conv2d",
+        summary="adds the bias once per input channel",
+        diagnosis="The bias is added once per input channel: add b[o] once to each output channel, after summing over the input channels.",
+        code="""
+_correct_conv2d = conv2d
+def conv2d(x, w, b=None, stride=1, padding=0):
+    out = _correct_conv2d(x, w, None, stride, padding)
+    return out if b is None else out + np.shape(x)[1] * np.asarray(b)[None, :, None, None]
+""",
+    ),
+    Mistake(
+        cell="conv1x1",
+        component="test_conv1x1",
+        function="conv1x1",
+        summary="forgets the bias",
+        diagnosis="The bias is missing.",
+        code="""
+def conv1x1(x, w, b=None):
+    n_batch, c_in, h, width = np.shape(x)
+    return (np.asarray(w) @ np.asarray(x).reshape(n_batch, c_in, h * width)).reshape(n_batch, -1, h, width)
+""",
+    ),
+    Mistake(
+        cell="conv2d_cost",
+        component="test_conv2d_cost",
+        function="conv2d_cost",
+        summary="forgets the biases in the parameter count",
+        diagnosis="The biases are not counted as parameters.",
+        code="""
+_correct_cost = conv2d_cost
+def conv2d_cost(c_in, c_out, kernel_size, output_size, groups=1, bias=True):
+    return _correct_cost(c_in, c_out, kernel_size, output_size, groups, bias=False)
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, MISTAKES)

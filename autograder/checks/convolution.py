@@ -3,7 +3,7 @@
 import numpy as np
 
 import solutions as S
-from autograder.checks import Case, Component, Variant, randn
+from autograder.checks import Case, Component, Mistake, Variant, attach_mistakes, randn
 
 
 def corr2d_cases(rng):
@@ -37,11 +37,6 @@ def pad2d_cases(rng):
         Case("four", (randn(rng, 3, 3), (0, 2, 1, 3))),
         Case("four", (randn(rng, 2, 2, 4, 3), (2, 1, 0, 1))),
     ]
-
-
-def one_side(x, padding):
-    p = padding if np.ndim(padding) == 0 else max(padding)
-    return S.pad2d(x, (0, 2 * p, 0, 2 * p))
 
 
 def convolve_cases(rng):
@@ -80,32 +75,133 @@ def size_cases(rng):
 
 
 COMPONENTS = [
-    Component("test_corr2d", "corr2d", S.corr2d, {"basic": 1, "rectangular": 1, "edge": 1}, corr2d_cases, [
-        Variant("The kernel is flipped: this is a true convolution, not the cross-correlation "
-                "deep-learning layers compute. Slide k over x without reversing it.",
-                lambda x, k: S.corr2d(x, k[::-1, ::-1])),
-        Variant("The kernel is transposed: k[a, b] multiplies x[i + b, j + a]. Index rows with a "
-                "and columns with b.", lambda x, k: S.corr2d(x, k.T)),
-    ]),
-    Component("test_pad2d", "pad2d", S.pad2d, {"int": 1, "pair": 0.5, "four": 0.5}, pad2d_cases, [
-        Variant("All the padding went to one side (bottom/right): put `top` rows above and `bottom` "
-                "rows below, `left` columns before and `right` after.", one_side),
-        Variant("The pair is read the wrong way round: (p_h, p_w) pads rows by p_h and columns by p_w.",
-                lambda x, p: S.pad2d(x, tuple(p)[::-1]) if np.ndim(p) and len(p) == 2 else S.pad2d(x, p)),
-    ]),
-    Component("test_convolve2d", "convolve2d", S.convolve2d, {"valid": 1, "full": 1, "same": 1}, convolve_cases, [
-        Variant("The kernel is not flipped: a true convolution reverses k in both directions "
-                "(k[::-1, ::-1]) before sliding it.", lambda x, k, mode: S.convolve2d(x, k[::-1, ::-1], mode)),
-        Variant("For an even kernel, 'same' puts the extra padding row/column at the top/left (SciPy's "
-                "centring); this course puts it at the bottom/right, as PyTorch does.", scipy_same),
-    ]),
-    Component("test_conv_output_size", "conv_output_size", S.conv_output_size,
-              {"basic": 1, "stride": 0.5, "dilation": 0.5}, size_cases, [
-        Variant("Off by one: the formula ends with + 1 (the first window position counts).",
-                lambda n, k, padding=0, stride=1, dilation=1: (n + 2 * padding - dilation * (k - 1) - 1) // stride),
-        Variant("The padding is counted once: it is added on both sides, 2 * padding.",
-                lambda n, k, padding=0, stride=1, dilation=1: (n + padding - dilation * (k - 1) - 1) // stride + 1),
-        Variant("The dilated kernel spans d*(k-1) + 1 pixels, not d*k.",
-                lambda n, k, padding=0, stride=1, dilation=1: (n + 2 * padding - dilation * k) // stride + 1),
-    ]),
-]  # fmt: skip
+    Component(
+        "test_corr2d",
+        "corr2d",
+        S.corr2d,
+        {"basic": 1, "rectangular": 1, "edge": 1},
+        corr2d_cases,
+        [
+            Variant(
+                "The kernel is transposed: k[a, b] multiplies x[i + b, j + a]. Index rows with a "
+                "and columns with b.",
+                lambda x, k: S.corr2d(x, k.T),
+            ),
+        ],
+    ),
+    Component(
+        "test_pad2d",
+        "pad2d",
+        S.pad2d,
+        {"int": 1, "pair": 0.5, "four": 0.5},
+        pad2d_cases,
+        [
+            Variant(
+                "The pair is read the wrong way round: (p_h, p_w) pads rows by p_h and columns by p_w.",
+                lambda x, p: (
+                    S.pad2d(x, tuple(p)[::-1]) if np.ndim(p) and len(p) == 2 else S.pad2d(x, p)
+                ),
+            ),
+        ],
+    ),
+    Component(
+        "test_convolve2d",
+        "convolve2d",
+        S.convolve2d,
+        {"valid": 1, "full": 1, "same": 1},
+        convolve_cases,
+        [
+            Variant(
+                "For an even kernel, 'same' puts the extra padding row/column at the top/left (SciPy's "
+                "centring); this course puts it at the bottom/right, as PyTorch does.",
+                scipy_same,
+            ),
+        ],
+    ),
+    Component(
+        "test_conv_output_size",
+        "conv_output_size",
+        S.conv_output_size,
+        {"basic": 1, "stride": 0.5, "dilation": 0.5},
+        size_cases,
+        [
+            Variant(
+                "The padding is counted once: it is added on both sides, 2 * padding.",
+                lambda n, k, padding=0, stride=1, dilation=1: (
+                    (n + padding - dilation * (k - 1) - 1) // stride + 1
+                ),
+            ),
+            Variant(
+                "The dilated kernel spans d*(k-1) + 1 pixels, not d*k.",
+                lambda n, k, padding=0, stride=1, dilation=1: (
+                    (n + 2 * padding - dilation * k) // stride + 1
+                ),
+            ),
+        ],
+    ),
+]
+
+
+# The classic mistakes, written once: each is a Variant of its component above and the
+# planted mistake of a sample submission (autograder.samples).
+MISTAKES = [
+    Mistake(
+        cell="corr2d",
+        component="test_corr2d",
+        function="corr2d",
+        summary="flips the kernel (a true convolution instead of a cross-correlation)",
+        diagnosis="The kernel is flipped: this is a true convolution, not the cross-correlation deep-learning layers compute. Slide k over x without reversing it.",
+        code="""
+def corr2d(x, k):
+    k = np.asarray(k, dtype=float)[::-1, ::-1]
+    kh, kw = k.shape
+    out = np.zeros((x.shape[0] - kh + 1, x.shape[1] - kw + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(x[i : i + kh, j : j + kw] * k)
+    return out
+""",
+    ),
+    Mistake(
+        cell="pad2d",
+        component="test_pad2d",
+        function="pad2d",
+        summary="pads on one side only (all the zeros at the bottom and right)",
+        diagnosis="All the padding went to one side (bottom/right): put `top` rows above and `bottom` rows below, `left` columns before and `right` after.",
+        code="""
+def pad2d(x, padding):
+    x = np.asarray(x)
+    p = padding if np.ndim(padding) == 0 else max(padding)
+    out = np.zeros(x.shape[:-2] + (x.shape[-2] + 2 * p, x.shape[-1] + 2 * p), dtype=x.dtype)
+    out[..., : x.shape[-2], : x.shape[-1]] = x
+    return out
+""",
+    ),
+    Mistake(
+        cell="convolve2d",
+        component="test_convolve2d",
+        function="convolve2d",
+        summary="forgets to flip the kernel",
+        diagnosis="The kernel is not flipped: a true convolution reverses k in both directions (k[::-1, ::-1]) before sliding it.",
+        code="""
+def convolve2d(x, k, mode="valid"):
+    k = np.asarray(k, dtype=float)
+    kh, kw = k.shape
+    pads = {"valid": (0, 0, 0, 0), "full": (kh - 1, kh - 1, kw - 1, kw - 1),
+            "same": ((kh - 1) // 2, kh - 1 - (kh - 1) // 2, (kw - 1) // 2, kw - 1 - (kw - 1) // 2)}[mode]
+    return corr2d(pad2d(np.asarray(x, dtype=float), pads), k)
+""",
+    ),
+    Mistake(
+        cell="conv_output_size",
+        component="test_conv_output_size",
+        function="conv_output_size",
+        summary="off by one: forgets the + 1",
+        diagnosis="Off by one: the formula ends with + 1 (the first window position counts).",
+        code="""
+def conv_output_size(n, k, padding=0, stride=1, dilation=1):
+    return (n + 2 * padding - dilation * (k - 1) - 1) // stride
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, MISTAKES)

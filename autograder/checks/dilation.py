@@ -1,13 +1,19 @@
 """Checks for assignment 3: conv2d with dilation, receptive_field."""
 
 import solutions as S
-from autograder.checks import Case, Component, Variant, randn
+from autograder.checks import Case, Component, Mistake, Variant, attach_mistakes, randn
 
 
 def conv_cases(rng):
     cases = []
-    for category, stride, padding, dilation in (("basic", 1, 0, 1), ("dilation", 1, 0, 2), ("dilation", 1, 0, 3),
-                                                ("dilation_stride", 2, 0, 2), ("dilation_padding", 1, 2, 2), ("dilation_padding", 2, 1, 3)):  # fmt: skip
+    for category, stride, padding, dilation in (
+        ("basic", 1, 0, 1),
+        ("dilation", 1, 0, 2),
+        ("dilation", 1, 0, 3),
+        ("dilation_stride", 2, 0, 2),
+        ("dilation_padding", 1, 2, 2),
+        ("dilation_padding", 2, 1, 3),
+    ):
         k = int(rng.integers(2, 4))
         size = dilation * (k - 1) + 1 + int(rng.integers(1, 5))
         x = randn(rng, 2, 2, size, size + 1)
@@ -21,10 +27,6 @@ def conv_cases(rng):
     return cases
 
 
-def dilated_input(x, w, b=None, stride=1, padding=0, dilation=1):
-    return S.conv2d(S.pad2d(x, padding)[:, :, ::dilation, ::dilation], w, b, stride=stride)
-
-
 def field_cases(rng):
     cases = []
     for category, strides, dilations in (
@@ -34,25 +36,75 @@ def field_cases(rng):
         ("dilation", True, True),
     ):
         for _ in range(3):
-            layers = [(int(rng.integers(1, 6)), int(rng.integers(1, 4)) if strides else 1, int(rng.integers(1, 5)) if dilations else 1)
-                      for _ in range(int(rng.integers(1, 6)))]  # fmt: skip
+            layers = [
+                (
+                    int(rng.integers(1, 6)),
+                    int(rng.integers(1, 4)) if strides else 1,
+                    int(rng.integers(1, 5)) if dilations else 1,
+                )
+                for _ in range(int(rng.integers(1, 6)))
+            ]
             cases.append(Case(category, (layers,)))
     return cases
 
 
-def no_jump(layers):
-    return 1 + sum((layer[2] if len(layer) > 2 else 1) * (layer[0] - 1) for layer in layers)
-
-
 COMPONENTS = [
-    Component("test_conv2d_dilation", "conv2d", S.conv2d, {"basic": 1, "dilation": 2, "dilation_stride": 1, "dilation_padding": 1}, conv_cases, [
-        Variant("The dilation is applied to the input (skipping input pixels) instead of the kernel: "
-                "the taps of the kernel are d apart, the window still starts at i * stride.", dilated_input),
-        Variant("The dilation is ignored.",
-                lambda x, w, b=None, stride=1, padding=0, dilation=1: S.conv2d(x, w, b, stride, padding)),
-    ]),
-    Component("test_receptive_field", "receptive_field", S.receptive_field, {"basic": 1, "stride": 1, "dilation": 1}, field_cases, [
-        Variant("The strides are forgotten: after a layer with stride s, one step of the next layer "
-                "spans s times as many input pixels (the jump j *= s).", no_jump),
-    ]),
-]  # fmt: skip
+    Component(
+        "test_conv2d_dilation",
+        "conv2d",
+        S.conv2d,
+        {"basic": 1, "dilation": 2, "dilation_stride": 1, "dilation_padding": 1},
+        conv_cases,
+        [
+            Variant(
+                "The dilation is ignored.",
+                lambda x, w, b=None, stride=1, padding=0, dilation=1: S.conv2d(
+                    x, w, b, stride, padding
+                ),
+            ),
+        ],
+    ),
+    Component(
+        "test_receptive_field",
+        "receptive_field",
+        S.receptive_field,
+        {"basic": 1, "stride": 1, "dilation": 1},
+        field_cases,
+        [],
+    ),
+]
+
+
+# The classic mistakes, written once: each is a Variant of its component above and the
+# planted mistake of a sample submission (autograder.samples).
+MISTAKES = [
+    Mistake(
+        cell="conv2d",
+        component="test_conv2d_dilation",
+        function="conv2d",
+        summary="applies the dilation to the input (skips input rows) instead of the kernel",
+        diagnosis="The dilation is applied to the input (skipping input pixels) instead of the kernel: the taps of the kernel are d apart, the window still starts at i * stride.",
+        code="""
+_correct_conv2d = conv2d
+def conv2d(x, w, b=None, stride=1, padding=0, dilation=1):
+    xd = np.asarray(x, dtype=float)[:, :, ::dilation, ::dilation]
+    return _correct_conv2d(xd, w, b, stride, padding, 1)
+""",
+    ),
+    Mistake(
+        cell="receptive_field",
+        component="test_receptive_field",
+        function="receptive_field",
+        summary="forgets that strides multiply the jump",
+        diagnosis="The strides are forgotten: after a layer with stride s, one step of the next layer spans s times as many input pixels (the jump j *= s).",
+        code="""
+def receptive_field(layers):
+    r = 1
+    for layer in layers:
+        d = layer[2] if len(layer) > 2 else 1
+        r += d * (layer[0] - 1)
+    return r
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, MISTAKES)

@@ -1,7 +1,7 @@
 """Checks for assignment 7: flatten, linear, linear_backward, losses."""
 
 import solutions as S
-from autograder.checks import Case, Component, Variant, randn
+from autograder.checks import Case, Component, Mistake, Variant, attach_mistakes, randn
 
 
 def linear_cases(rng):
@@ -37,25 +37,94 @@ def mse_cases(rng):
 REFERENCE = {"flatten": S.flatten, "linear": S.linear, "linear_backward": S.linear_backward}
 
 COMPONENTS = [
-    Component("test_linear", "linear", REFERENCE, {"flatten": 1, "linear": 1, "linear_backward": 2}, linear_cases, [
-        Variant("dx and dw are swapped: dx = dout @ w has x's shape, dw = dout.T @ x has w's shape.",
-                lambda d, x, w: (d.T @ x, d @ w, d.sum(axis=0))),
-        Variant("dw is averaged over the batch: every example used the same w, so their gradients add up.",
-                lambda d, x, w: (d @ w, d.T @ x / len(x), d.sum(axis=0))),
-        Variant("dw uses only the first example: sum over the whole batch.",
-                lambda d, x, w: (d @ w, d[:1].T @ x[:1], d.sum(axis=0))),
-    ]),
-    Component("test_softmax_cross_entropy", "softmax_cross_entropy", S.softmax_cross_entropy,
-              {"basic": 2, "large_logits": 2}, loss_cases, [
-        Variant("The gradient is not averaged over the batch: divide softmax - onehot by N, as the loss is.",
-                lambda z, y: (S.softmax_cross_entropy(z, y)[0], S.softmax_cross_entropy(z, y)[1] * len(y))),
-        Variant("The loss is summed over the batch, not averaged.",
-                lambda z, y: (S.softmax_cross_entropy(z, y)[0] * len(y), S.softmax_cross_entropy(z, y)[1])),
-    ]),
-    Component("test_mse_loss", "mse_loss", S.mse_loss, {"basic": 2}, mse_cases, [
-        Variant("The derivative misses the factor 2 of (p - t)^2.",
-                lambda p, t: (S.mse_loss(p, t)[0], S.mse_loss(p, t)[1] / 2)),
-        Variant("The loss is a sum, not a mean over every element.",
-                lambda p, t: (S.mse_loss(p, t)[0] * p.size, S.mse_loss(p, t)[1] * p.size)),
-    ]),
-]  # fmt: skip
+    Component(
+        "test_linear",
+        "linear",
+        REFERENCE,
+        {"flatten": 1, "linear": 1, "linear_backward": 2},
+        linear_cases,
+        [
+            Variant(
+                "dw is averaged over the batch: every example used the same w, so their gradients add up.",
+                lambda d, x, w: (d @ w, d.T @ x / len(x), d.sum(axis=0)),
+            ),
+            Variant(
+                "dw uses only the first example: sum over the whole batch.",
+                lambda d, x, w: (d @ w, d[:1].T @ x[:1], d.sum(axis=0)),
+            ),
+        ],
+    ),
+    Component(
+        "test_softmax_cross_entropy",
+        "softmax_cross_entropy",
+        S.softmax_cross_entropy,
+        {"basic": 2, "large_logits": 2},
+        loss_cases,
+        [
+            Variant(
+                "The loss is summed over the batch, not averaged.",
+                lambda z, y: (
+                    S.softmax_cross_entropy(z, y)[0] * len(y),
+                    S.softmax_cross_entropy(z, y)[1],
+                ),
+            ),
+        ],
+    ),
+    Component(
+        "test_mse_loss",
+        "mse_loss",
+        S.mse_loss,
+        {"basic": 2},
+        mse_cases,
+        [
+            Variant(
+                "The loss is a sum, not a mean over every element.",
+                lambda p, t: (S.mse_loss(p, t)[0] * p.size, S.mse_loss(p, t)[1] * p.size),
+            ),
+        ],
+    ),
+]
+
+
+# The classic mistakes, written once: each is a Variant of its component above and the
+# planted mistake of a sample submission (autograder.samples).
+MISTAKES = [
+    Mistake(
+        cell="linear",
+        component="test_linear",
+        function="linear_backward",
+        summary="swaps dx and dw",
+        diagnosis="dx and dw are swapped: dx = dout @ w has x's shape, dw = dout.T @ x has w's shape.",
+        code="""
+def linear_backward(dout, x, w):
+    dout = np.asarray(dout)
+    return dout.T @ x, dout @ w, dout.sum(axis=0)
+""",
+    ),
+    Mistake(
+        cell="softmax_cross_entropy",
+        component="test_softmax_cross_entropy",
+        function="softmax_cross_entropy",
+        summary="forgets to average the gradient over the batch",
+        diagnosis="The gradient is not averaged over the batch: divide softmax - onehot by N, as the loss is.",
+        code="""
+_correct_sce = softmax_cross_entropy
+def softmax_cross_entropy(logits, y):
+    loss, d = _correct_sce(logits, y)
+    return loss, d * len(y)
+""",
+    ),
+    Mistake(
+        cell="mse_loss",
+        component="test_mse_loss",
+        function="mse_loss",
+        summary="forgets the factor 2 of the derivative",
+        diagnosis="The derivative misses the factor 2 of (p - t)^2.",
+        code="""
+def mse_loss(pred, target):
+    diff = np.asarray(pred, dtype=float) - np.asarray(target, dtype=float)
+    return float(np.mean(diff**2)), diff / diff.size
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, MISTAKES)

@@ -3,7 +3,7 @@
 import numpy as np
 
 import solutions as S
-from autograder.checks import Case, Component, Variant, randn
+from autograder.checks import Case, Component, Mistake, Variant, attach_mistakes, randn
 
 
 def forward_cases(rng):
@@ -30,18 +30,8 @@ def backward_cases(rng):
     return cases
 
 
-def avg_unpadded(x, kernel_size, stride=None, padding=0):
-    total = S.avg_pool2d(x, kernel_size, stride, padding)
-    counted = S.avg_pool2d(np.ones_like(x), kernel_size, stride, padding)
-    return total / counted
-
-
 def max_zero_padded(x, kernel_size, stride=None, padding=0):
     return S.max_pool2d(S.pad2d(x, padding), kernel_size, stride, 0)
-
-
-def spread_to_window(dout, x, kernel_size, stride=None, padding=0):
-    return S.avg_pool2d_backward(dout, x, kernel_size, stride, padding) * kernel_size**2
 
 
 def spread_over_ties(dout, x, kernel_size, stride=None, padding=0):
@@ -69,15 +59,70 @@ REFERENCE = {
 }
 
 COMPONENTS = [
-    Component("test_pool_forward", "max_pool2d", REFERENCE, {"max": 1, "max_padding_stride": 1, "avg": 1, "avg_padding": 1}, forward_cases, [
-        Variant("Average pooling divides by the number of real (unpadded) cells: padded zeros count "
-                "in the divisor, kernel_size**2 (count_include_pad).", avg_unpadded),
-        Variant("Max pooling pads with zeros, so padding wins windows of negative values: pad with -inf.", max_zero_padded),
-    ]),
-    Component("test_pool_backward", "max_pool2d_backward", REFERENCE, {"max": 2, "avg": 2}, backward_cases, [
-        Variant("The max-pool gradient is copied to every cell of the window: it belongs to the one "
-                "cell that held the maximum.", spread_to_window),
-        Variant("The gradient goes to every cell that ties for the maximum (the mask trick): send it "
-                "to the first maximum only, as PyTorch does.", spread_over_ties),
-    ]),
-]  # fmt: skip
+    Component(
+        "test_pool_forward",
+        "max_pool2d",
+        REFERENCE,
+        {"max": 1, "max_padding_stride": 1, "avg": 1, "avg_padding": 1},
+        forward_cases,
+        [
+            Variant(
+                "Max pooling pads with zeros, so padding wins windows of negative values: pad with -inf.",
+                max_zero_padded,
+            ),
+        ],
+    ),
+    Component(
+        "test_pool_backward",
+        "max_pool2d_backward",
+        REFERENCE,
+        {"max": 2, "avg": 2},
+        backward_cases,
+        [
+            Variant(
+                "The gradient goes to every cell that ties for the maximum (the mask trick): send it "
+                "to the first maximum only, as PyTorch does.",
+                spread_over_ties,
+            ),
+        ],
+    ),
+]
+
+
+# The classic mistakes, written once: each is a Variant of its component above and the
+# planted mistake of a sample submission (autograder.samples).
+MISTAKES = [
+    Mistake(
+        cell="pool_forward",
+        component="test_pool_forward",
+        function="avg_pool2d",
+        summary="divides average pooling by the unpadded count",
+        diagnosis="Average pooling divides by the number of real (unpadded) cells: padded zeros count in the divisor, kernel_size**2 (count_include_pad).",
+        code="""
+def avg_pool2d(x, kernel_size, stride=None, padding=0):
+    k, s = kernel_size, kernel_size if stride is None else stride
+    x = np.asarray(x, dtype=float)
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    ones = np.pad(np.ones_like(x), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    ho, wo = (xp.shape[2] - k) // s + 1, (xp.shape[3] - k) // s + 1
+    out = np.empty(xp.shape[:2] + (ho, wo))
+    for i in range(ho):
+        for j in range(wo):
+            win = (slice(None), slice(None), slice(i * s, i * s + k), slice(j * s, j * s + k))
+            out[:, :, i, j] = xp[win].sum(axis=(2, 3)) / ones[win].sum(axis=(2, 3))
+    return out
+""",
+    ),
+    Mistake(
+        cell="pool_backward",
+        component="test_pool_backward",
+        function="max_pool2d_backward",
+        summary="copies the max-pool gradient to every cell of the window",
+        diagnosis="The max-pool gradient is copied to every cell of the window: it belongs to the one cell that held the maximum.",
+        code="""
+def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
+    return avg_pool2d_backward(dout, x, kernel_size, stride, padding) * kernel_size**2
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, MISTAKES)

@@ -1,9 +1,7 @@
 """Checks for assignment 4: grouped conv2d, depthwise, pointwise, separable."""
 
-import numpy as np
-
 import solutions as S
-from autograder.checks import Case, Component, Variant, randn
+from autograder.checks import Case, Component, Mistake, attach_mistakes, randn
 
 
 def group_cases(rng):
@@ -24,13 +22,6 @@ def group_cases(rng):
     return cases
 
 
-def first_group_only(x, w, b=None, stride=1, padding=0, groups=1):
-    cg = w.shape[1]
-    return S.conv2d(
-        np.concatenate([x[:, :cg]] * groups, axis=1), w, b, stride, padding, groups=groups
-    )
-
-
 def separable_cases(rng):
     x = randn(rng, 2, 3, 7, 6)
     wd, bd = randn(rng, 6, 1, 3, 3), randn(rng, 6)
@@ -48,24 +39,59 @@ def separable_cases(rng):
     ]
 
 
-def pointwise_first(
-    x, w_depthwise, w_pointwise, b_depthwise=None, b_pointwise=None, stride=1, padding=0
-):
-    c = x.shape[1]
-    mixed = S.conv1x1(x, np.full((c, c), 1.0 / c))
-    return S.separable_conv2d(
-        mixed, w_depthwise, w_pointwise, b_depthwise, b_pointwise, stride, padding
-    )
-
-
 COMPONENTS = [
-    Component("test_conv2d_groups", "conv2d", S.conv2d, {"groups1": 1, "groups": 1, "depthwise": 1}, group_cases, [
-        Variant("Every group reads the first group's input channels: group g reads input channels "
-                "g*C_in/groups to (g+1)*C_in/groups - 1.", first_group_only),
-    ]),
-    Component("test_separable", "separable_conv2d",
-              {"depthwise_conv2d": S.depthwise_conv2d, "pointwise_conv2d": S.pointwise_conv2d, "separable_conv2d": S.separable_conv2d},
-              {"depthwise": 1, "pointwise": 1, "separable": 2}, separable_cases, [
-        Variant("The channels are mixed before they are filtered: depthwise first, then pointwise.", pointwise_first),
-    ]),
-]  # fmt: skip
+    Component(
+        "test_conv2d_groups",
+        "conv2d",
+        S.conv2d,
+        {"groups1": 1, "groups": 1, "depthwise": 1},
+        group_cases,
+        [],
+    ),
+    Component(
+        "test_separable",
+        "separable_conv2d",
+        {
+            "depthwise_conv2d": S.depthwise_conv2d,
+            "pointwise_conv2d": S.pointwise_conv2d,
+            "separable_conv2d": S.separable_conv2d,
+        },
+        {"depthwise": 1, "pointwise": 1, "separable": 2},
+        separable_cases,
+        [],
+    ),
+]
+
+
+# The classic mistakes, written once: each is a Variant of its component above and the
+# planted mistake of a sample submission (autograder.samples).
+MISTAKES = [
+    Mistake(
+        cell="conv2d",
+        component="test_conv2d_groups",
+        function="conv2d",
+        summary="gives every output channel the first group's input channels",
+        diagnosis="Every group reads the first group's input channels: group g reads input channels g*C_in/groups to (g+1)*C_in/groups - 1.",
+        code="""
+_correct_conv2d = conv2d
+def conv2d(x, w, b=None, stride=1, padding=0, groups=1):
+    x = np.asarray(x, dtype=float)
+    cg = np.shape(w)[1]
+    first = np.concatenate([x[:, :cg]] * groups, axis=1)
+    return _correct_conv2d(first, w, b, stride, padding, groups=groups)
+""",
+    ),
+    Mistake(
+        cell="separable",
+        component="test_separable",
+        function="separable_conv2d",
+        summary="mixes the channels before filtering them (pointwise first)",
+        diagnosis="The channels are mixed before they are filtered: depthwise first, then pointwise.",
+        code="""
+def separable_conv2d(x, w_depthwise, w_pointwise, b_depthwise=None, b_pointwise=None, stride=1, padding=0):
+    mixed = pointwise_conv2d(x, np.ones((np.shape(x)[1], np.shape(x)[1], 1, 1)) / np.shape(x)[1])
+    return pointwise_conv2d(depthwise_conv2d(mixed, w_depthwise, b_depthwise, stride, padding), w_pointwise, b_pointwise)
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, MISTAKES)
