@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help book serve course exercises samples grade-samples validate test lint bench train install clean
+.PHONY: help book chapter serve course exercises samples grade-samples validate test lint bench train install clean
 
 help:
 	@echo "make course  - install, build the book and the student notebooks, grade the samples, report"
@@ -83,6 +83,17 @@ book: install exercises
 	$(PY) book/copy_assets.py
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sphinx-build -b html book book/_build/html -W --keep-going -n -q
 	@echo "The book: book/_build/html/index.html (make serve to read it on localhost)"
+
+# A quick preview while writing one chapter: every page is built, only SLUG's is executed,
+# into book/_build/chapter-SLUG/ (warnings are shown, not errors).
+chapter: install
+	@test -n "$(SLUG)" || { echo "usage: make chapter SLUG=convolution"; exit 2; }
+	test -f book/_offline/require.js || { cd book && npm ci --no-audit --no-fund --loglevel=error; }
+	test -f book/_offline/require.js || $(PY) book/copy_assets.py
+	BOOK_ONLY=$(SLUG) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sphinx-build -b html book \
+		book/_build/chapter-$(SLUG)/html -d book/_build/chapter-$(SLUG)/doctrees -q -n --keep-going 2>&1 \
+		| { grep -E "$(SLUG)|references|ERROR|Exception" || true; }
+	@echo "Preview: book/_build/chapter-$(SLUG)/html/$(SLUG).html"
 
 serve:
 	@echo "Serving the book on http://127.0.0.1:8000 (Ctrl-C to stop)"

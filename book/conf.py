@@ -32,6 +32,7 @@ extensions = [
     "sphinx_book_theme",
     "sphinx_jupyterbook_latex",
     "sphinx_multitoc_numbering",
+    "sphinxcontrib.bibtex",
 ]
 external_toc_exclude_missing = True
 external_toc_path = "_toc.yml"
@@ -68,6 +69,35 @@ use_multitoc_numbering = True
 html_context = {"default_mode": "light"}
 # @jupyter-widgets/html-manager typesets labels through MathJax 2's Hub API: a shim maps it
 # onto MathJax 3's typesetPromise (see _offline/mathjax-hub-shim.js)
-html_js_files = ["mathjax-hub-shim.js"]
+html_js_files = ["mathjax-hub-shim.js", "a11y-fixes.js"]
 html_extra_path = ["_offline_root"]
 html_favicon = "favicon.png"
+
+# One bibliography for the whole book: {cite} roles resolve from references.bib, and each
+# chapter lists what it cites in its "Further reading" section.
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# `make chapter SLUG=...` builds the whole book but executes only that chapter (a quick
+# preview while writing it); `make book` always executes every chapter.
+import os  # noqa: E402
+
+if os.environ.get("BOOK_ONLY"):
+    _only = os.environ["BOOK_ONLY"]
+    nb_execution_excludepatterns = [
+        f"{name}.md"
+        for name in [
+            "convolution",
+            "channels",
+            "dilation",
+            "separable",
+            "activations",
+            "pooling",
+            "fully-connected",
+            "backprop",
+            "architectures",
+            "training",
+        ]
+        if name != _only
+    ]

@@ -16,6 +16,7 @@ COPIES = {
     NODE / "requirejs/require.js": OUT / "require.js",
     NODE / "@jupyter-widgets/html-manager/dist/embed-amd.js": OUT / "embed-amd.js",
     BOOK / "mathjax-hub-shim.js": OUT / "mathjax-hub-shim.js",
+    BOOK / "a11y-fixes.js": OUT / "a11y-fixes.js",
     NODE / "font-awesome/css": OUT / "font-awesome/css",
     NODE / "font-awesome/fonts": OUT / "font-awesome/fonts",
 }

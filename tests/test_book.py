@@ -1,13 +1,19 @@
 """The built book in a real browser (Debian's Chromium driven by Playwright), offline.
 
-Needs the book built first (`make book`; `make test` does it, and fails here if it is not). Every page: loads without
-console errors, requests nothing beyond localhost, typesets its math, shows every image; the
-widget explorer renders; every exercise link returns a valid notebook. A screenshot per page
-is saved in book/_build/screenshots/.
+Needs the book built first (`make book`; `make test` does it, and fails here if it is not;
+BOOK_BUILD=path tests another build, e.g. a `make chapter` preview). Every page: loads without
+console errors, requests nothing beyond localhost, typesets its math, shows every image with
+a real alt text, passes axe-core's WCAG 2.1 A/AA audit (no critical or serious violation),
+fits a 390 px phone without sideways scrolling, keeps every display equation inside the
+column; every control of an interactive figure changes what the figure shows when moved;
+every exercise link returns a valid notebook. A screenshot per page is saved in
+book/_build/screenshots/.
 """
 
 import functools
 import http.server
+import os
+import re
 import shutil
 import threading
 import urllib.request
@@ -16,13 +22,31 @@ from pathlib import Path
 import nbformat
 import pytest
 
-BUILD = Path(__file__).resolve().parents[1] / "book" / "_build" / "html"
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = Path(os.environ.get("BOOK_BUILD", ROOT / "book" / "_build" / "html")).resolve()
+AXE = ROOT / "book" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SHOTS = BUILD.parent / "screenshots"
-CHAPTERS = ["convolution", "channels", "dilation", "separable", "activations", "pooling",
-            "fully-connected", "backprop", "architectures"]  # fmt: skip
-PAGES = ["index", "notation", *CHAPTERS]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]  # fmt: skip
+CHAPTERS = [
+    "convolution",
+    "channels",
+    "dilation",
+    "separable",
+    "activations",
+    "pooling",
+    "fully-connected",
+    "backprop",
+    "architectures",
+]
+PAGES = ["index", "notation", *CHAPTERS, "references"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = pytest.mark.skipif(
     not (BUILD / "index.html").exists(), reason="the book is not built: run `make book`"
@@ -53,8 +77,8 @@ def browser():
         browser.close()
 
 
-def visit(browser, url):
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
+def visit(browser, url, width=1200):
+    page = browser.new_page(viewport={"width": width, "height": 900})
     errors, requests = [], []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -77,7 +101,7 @@ def test_page_loads_offline_with_math_and_images(server, browser, name):
         assert not outside, f"requests leaving localhost: {outside}"
         text = page.inner_text("article")
         if page.locator(".math").count():
-            page.wait_for_selector("mjx-container", timeout=15000)
+            page.wait_for_selector("mjx-container", state="attached", timeout=15000)
             assert "\\(" not in text and "\\[" not in text, "raw TeX left on the page"
         if name in CHAPTERS:  # every chapter shows at least one figure computed by its code
             assert page.locator("article img").count() >= 1, "no figure on the page"
@@ -108,11 +132,82 @@ def test_chapter_links_its_exercise_notebook(server, browser, name):
     assert any("NotImplementedError" in cell.source for cell in nb.cells), "the student version"
 
 
-def test_widget_explorer_renders(server, browser):
-    page, errors, _ = visit(browser, f"{server}/convolution.html")
+@pytest.mark.parametrize("name", PAGES)
+def test_images_have_alt_texts_that_describe_them(server, browser, name):
+    """A screen reader reads the alt text aloud: a file name or nothing is no description."""
+    page, _, _ = visit(browser, f"{server}/{name}.html")
     try:
-        page.wait_for_selector(".widget-slider, .jupyter-widgets", timeout=15000)
-        assert page.locator(".widget-slider, .jupyter-widgets").count() >= 1
-        assert not errors
+        alts = page.eval_on_selector_all(
+            "article img", "els => els.map(e => e.getAttribute('alt'))"
+        )
+    finally:
+        page.close()
+    bad = [
+        alt for alt in alts if not alt or re.search(r"\.(png|svg|jpe?g|gif)$|^_images/|^data:", alt)
+    ]
+    assert not bad, f"{len(bad)} of {len(alts)} images without a describing alt text: {bad[:3]}"
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+@pytest.mark.parametrize("name", PAGES)
+def test_page_passes_accessibility_audit_and_fits(server, browser, name, width):
+    page, _, _ = visit(browser, f"{server}/{name}.html", width=width)
+    try:
+        if page.locator(".math").count():
+            page.wait_for_selector("mjx-container", state="attached", timeout=15000)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            """async (tags) => (await axe.run(document, {runOnly: {type: "tag", values: tags}}))
+                .violations.filter(v => v.impact === "critical" || v.impact === "serious")
+                .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target).join(" | ")}`)""",
+            AXE_TAGS,
+        )
+        assert not violations, f"axe-core at {width} px: {violations}"
+        scroll, client = page.evaluate(
+            "[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
+        )
+        assert scroll <= client + 1, (
+            f"the page scrolls sideways at {width} px ({scroll} > {client})"
+        )
+        if width == 1200:  # a display equation wider than the column is cut off
+            cut = page.evaluate(
+                """Array.from(document.querySelectorAll('article mjx-container[display="true"]'))
+                    .filter(m => m.scrollWidth > m.parentElement.clientWidth + 2)
+                    .map(m => m.textContent.slice(0, 60))"""
+            )
+            assert not cut, f"display equations wider than the column: {cut}"
+    finally:
+        page.close()
+
+
+# What an interactive figure shows: its visible images and its text.
+SHOWN = """(el) => {
+    const box = el.closest(".cell_output, .output, .book-slider") || el.parentElement;
+    const imgs = Array.from(box.querySelectorAll("img")).filter(i => !i.hidden && i.offsetParent !== null);
+    return imgs.map(i => i.src.slice(-200)).join("|") + "#" + box.innerText;
+}"""
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_control_changes_what_is_shown(server, browser, name):
+    """Sliders of animations and of precomputed figures work in the static page."""
+    page, errors, _ = visit(browser, f"{server}/{name}.html")
+    try:
+        sliders = page.locator("article input[type=range]")
+        for i in range(sliders.count()):
+            slider = sliders.nth(i)
+            slider.scroll_into_view_if_needed()
+            low, high = (
+                int(float(slider.get_attribute("min"))),
+                int(float(slider.get_attribute("max"))),
+            )
+            before = slider.evaluate(SHOWN)
+            target = high if int(float(slider.input_value())) != high else low
+            slider.fill(str(target))  # sets the value and dispatches input and change
+            page.wait_for_timeout(100)
+            after = slider.evaluate(SHOWN)
+            label = slider.get_attribute("aria-label")
+            assert after != before, f"moving slider {i} ({label}) to {target} changed nothing"
+        assert not errors, f"console errors while moving the controls: {errors}"
     finally:
         page.close()
