@@ -42,14 +42,26 @@ from solutions.activations import (
 )
 from solutions.architectures import (
     alexnet,
+    densenet121,
+    googlenet,
     lenet5,
     lenet5_classic,
     lenet5_forward,
+    mobilenet_v2,
+    nin,
     residual_block,
     resnet18,
+    resnet50,
     vgg16,
 )
-from solutions.backprop import conv2d_backward, gradient_check, numerical_gradient, relative_error
+from solutions.backprop import (
+    conv2d_backward,
+    conv_transpose2d,
+    conv_transpose2d_backward,
+    gradient_check,
+    numerical_gradient,
+    relative_error,
+)
 from solutions.channels import ConvCost, conv1x1, conv2d, conv2d_cost
 from solutions.convolution import conv_output_size, convolve2d, corr2d, pad2d
 from solutions.dilation import dilate_kernel, effective_kernel_size, receptive_field
@@ -63,15 +75,23 @@ from solutions.fully_connected import (
 from solutions.layers import (
     AdaptiveAvgPool2d,
     AvgPool2d,
+    BasicConv2d,
     BatchNorm2d,
+    Bottleneck,
+    CeilMaxPool2d,
+    Concat,
     Conv2d,
+    DenseLayer,
     Dropout,
     Flatten,
+    Inception,
+    InvertedResidual,
     Layer,
     Linear,
     MaskedConv2d,
     MaxPool2d,
     ReLU,
+    ReLU6,
     ResidualBlock,
     Sequential,
     Sigmoid,
