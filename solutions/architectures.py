@@ -1,4 +1,4 @@
-"""Chapter 9, classic architectures: the networks, from LeNet-5 to ResNet-18.
+"""Chapter 9, classic and modern architectures: the networks, from LeNet-5 to MobileNet v2.
 
 Every constructor returns a ``Sequential`` of the layers in ``solutions.layers`` (the layer
 contract lives there); parameters are counted from the shapes, nothing is allocated until the
@@ -11,20 +11,28 @@ from __future__ import annotations
 import numpy as np
 
 from solutions import activations as act
+from solutions._validate import check_int
 from solutions.channels import conv2d
 from solutions.fully_connected import flatten, linear
 from solutions.layers import (
     AdaptiveAvgPool2d,
     AvgPool2d,
+    BasicConv2d,
     BatchNorm2d,
+    Bottleneck,
+    CeilMaxPool2d,
     Conv2d,
+    DenseLayer,
     Dropout,
     Flatten,
+    Inception,
+    InvertedResidual,
     Layer,
     Linear,
     MaskedConv2d,
     MaxPool2d,
     ReLU,
+    ReLU6,
     ResidualBlock,
     Sequential,
     Sigmoid,
@@ -49,13 +57,19 @@ def lenet5(activation: str = "sigmoid", pool: str = "avg", num_classes: int = 10
         raise ValueError(f"activation must be one of {list(acts)} and pool one of {list(pools)}")
     a, p = acts[activation], pools[pool]
     return Sequential(
-        Conv2d(1, 6, 5, padding=2), a(), p(2, 2),
-        Conv2d(6, 16, 5), a(), p(2, 2),
+        Conv2d(1, 6, 5, padding=2),
+        a(),
+        p(2, 2),
+        Conv2d(6, 16, 5),
+        a(),
+        p(2, 2),
         Flatten(),
-        Linear(16 * 5 * 5, 120), a(),
-        Linear(120, 84), a(),
+        Linear(16 * 5 * 5, 120),
+        a(),
+        Linear(120, 84),
+        a(),
         Linear(84, num_classes),
-    )  # fmt: skip
+    )
 
 
 def _lenet_c3_connections() -> np.ndarray:
@@ -84,32 +98,59 @@ def lenet5_classic(num_classes: int = 10) -> Sequential:
     by a linear layer (850 more), trained with softmax cross-entropy.
     """
     return Sequential(
-        Conv2d(1, 6, 5), Tanh(), Subsampling(6), Tanh(),
-        MaskedConv2d(6, 16, 5, _lenet_c3_connections()), Tanh(), Subsampling(16), Tanh(),
-        Conv2d(16, 120, 5), Tanh(), Flatten(),
-        Linear(120, 84), Tanh(),
+        Conv2d(1, 6, 5),
+        Tanh(),
+        Subsampling(6),
+        Tanh(),
+        MaskedConv2d(6, 16, 5, _lenet_c3_connections()),
+        Tanh(),
+        Subsampling(16),
+        Tanh(),
+        Conv2d(16, 120, 5),
+        Tanh(),
+        Flatten(),
+        Linear(120, 84),
+        Tanh(),
         Linear(84, num_classes),
-    )  # fmt: skip
+    )
 
 
 def alexnet(num_classes: int = 1000) -> Sequential:
     """AlexNet as in torchvision (input (N, 3, 224, 224)): 61,100,840 parameters."""
     return Sequential(
-        ("features", Sequential(
-            Conv2d(3, 64, 11, stride=4, padding=2), ReLU(), MaxPool2d(3, 2),
-            Conv2d(64, 192, 5, padding=2), ReLU(), MaxPool2d(3, 2),
-            Conv2d(192, 384, 3, padding=1), ReLU(),
-            Conv2d(384, 256, 3, padding=1), ReLU(),
-            Conv2d(256, 256, 3, padding=1), ReLU(), MaxPool2d(3, 2),
-        )),
+        (
+            "features",
+            Sequential(
+                Conv2d(3, 64, 11, stride=4, padding=2),
+                ReLU(),
+                MaxPool2d(3, 2),
+                Conv2d(64, 192, 5, padding=2),
+                ReLU(),
+                MaxPool2d(3, 2),
+                Conv2d(192, 384, 3, padding=1),
+                ReLU(),
+                Conv2d(384, 256, 3, padding=1),
+                ReLU(),
+                Conv2d(256, 256, 3, padding=1),
+                ReLU(),
+                MaxPool2d(3, 2),
+            ),
+        ),
         ("avgpool", AdaptiveAvgPool2d(6)),
         ("flatten", Flatten()),
-        ("classifier", Sequential(
-            Dropout(), Linear(256 * 6 * 6, 4096), ReLU(),
-            Dropout(), Linear(4096, 4096), ReLU(),
-            Linear(4096, num_classes),
-        )),
-    )  # fmt: skip
+        (
+            "classifier",
+            Sequential(
+                Dropout(),
+                Linear(256 * 6 * 6, 4096),
+                ReLU(),
+                Dropout(),
+                Linear(4096, 4096),
+                ReLU(),
+                Linear(4096, num_classes),
+            ),
+        ),
+    )
 
 
 def vgg16(num_classes: int = 1000) -> Sequential:
@@ -145,12 +186,19 @@ def vgg16(num_classes: int = 1000) -> Sequential:
         ("features", Sequential(*layers)),
         ("avgpool", AdaptiveAvgPool2d(7)),
         ("flatten", Flatten()),
-        ("classifier", Sequential(
-            Linear(512 * 7 * 7, 4096), ReLU(), Dropout(),
-            Linear(4096, 4096), ReLU(), Dropout(),
-            Linear(4096, num_classes),
-        )),
-    )  # fmt: skip
+        (
+            "classifier",
+            Sequential(
+                Linear(512 * 7 * 7, 4096),
+                ReLU(),
+                Dropout(),
+                Linear(4096, 4096),
+                ReLU(),
+                Dropout(),
+                Linear(4096, num_classes),
+            ),
+        ),
+    )
 
 
 def resnet18(num_classes: int = 1000) -> Sequential:
@@ -171,6 +219,185 @@ def resnet18(num_classes: int = 1000) -> Sequential:
         ("avgpool", AdaptiveAvgPool2d(1)),
         ("flatten", Flatten()),
         ("fc", Linear(512, num_classes)),
+    )
+
+
+def _nin_block(c_in: int, c_out: int, kernel: int, stride: int, padding: int) -> Sequential:
+    """d2l's NiN block: conv k x k - ReLU - conv 1x1 - ReLU - conv 1x1 - ReLU (with biases)."""
+    return Sequential(
+        Conv2d(c_in, c_out, kernel, stride=stride, padding=padding),
+        ReLU(),
+        Conv2d(c_out, c_out, 1),
+        ReLU(),
+        Conv2d(c_out, c_out, 1),
+        ReLU(),
+    )
+
+
+def nin(num_classes: int = 10, in_channels: int = 1) -> Sequential:
+    """Network in Network, d2l's variant (Lin et al. 2013 as d2l builds it; input (N, 1, 224, 224)):
+    1,992,166 parameters with the defaults (10 classes, 1 input channel).
+
+    nin_block(96, 11x11, stride 4) - maxpool 3/2 - nin_block(256, 5x5, padding 2) - maxpool 3/2 -
+    nin_block(384, 3x3, padding 1) - maxpool 3/2 - dropout 0.5 - nin_block(num_classes, 3x3,
+    padding 1) - global average pooling - flatten, each nin_block a conv and two 1x1 convs,
+    each followed by ReLU. No fully connected layer: the last block's maps are the class
+    scores. Output (N, num_classes).
+    """
+    num_classes = check_int(num_classes, "num_classes", 1)
+    in_channels = check_int(in_channels, "in_channels", 1)
+    return Sequential(
+        _nin_block(in_channels, 96, 11, 4, 0),
+        MaxPool2d(3, 2),
+        _nin_block(96, 256, 5, 1, 2),
+        MaxPool2d(3, 2),
+        _nin_block(256, 384, 3, 1, 1),
+        MaxPool2d(3, 2),
+        Dropout(0.5),
+        _nin_block(384, num_classes, 3, 1, 1),
+        AdaptiveAvgPool2d(1),
+        Flatten(),
+    )
+
+
+def googlenet(num_classes: int = 1000) -> Sequential:
+    """GoogLeNet as in torchvision, without the auxiliary classifiers (input (N, 3, 224, 224)):
+    6,624,904 parameters.
+
+    Every conv is a ``BasicConv2d`` (conv without bias, batch norm with eps 0.001, ReLU) — the
+    batch norm is torchvision's addition, the 2014 paper has none. Inception's "5x5" branch
+    is a 3x3 conv, as in torchvision (a known quirk of its port, kept so the count matches).
+    The four stride-2 max poolings use ceil mode as torchvision's (``CeilMaxPool2d``), so the
+    maps are 112, 56, 56, 28, 14, 7 as there; floor-mode pooling would give 112, 55, 27, 13,
+    6 and the same (N, num_classes) output after the global average pooling, with the same
+    parameters. Output (N, num_classes).
+    """
+    num_classes = check_int(num_classes, "num_classes", 1)
+    return Sequential(
+        ("conv1", BasicConv2d(3, 64, 7, stride=2, padding=3)),
+        ("maxpool1", CeilMaxPool2d(3, 2)),
+        ("conv2", BasicConv2d(64, 64, 1)),
+        ("conv3", BasicConv2d(64, 192, 3, padding=1)),
+        ("maxpool2", CeilMaxPool2d(3, 2)),
+        ("inception3a", Inception(192, 64, 96, 128, 16, 32, 32)),
+        ("inception3b", Inception(256, 128, 128, 192, 32, 96, 64)),
+        ("maxpool3", CeilMaxPool2d(3, 2)),
+        ("inception4a", Inception(480, 192, 96, 208, 16, 48, 64)),
+        ("inception4b", Inception(512, 160, 112, 224, 24, 64, 64)),
+        ("inception4c", Inception(512, 128, 128, 256, 24, 64, 64)),
+        ("inception4d", Inception(512, 112, 144, 288, 32, 64, 64)),
+        ("inception4e", Inception(528, 256, 160, 320, 32, 128, 128)),
+        ("maxpool4", CeilMaxPool2d(2, 2)),
+        ("inception5a", Inception(832, 256, 160, 320, 32, 128, 128)),
+        ("inception5b", Inception(832, 384, 192, 384, 48, 128, 128)),
+        ("avgpool", AdaptiveAvgPool2d(1)),
+        ("flatten", Flatten()),
+        ("dropout", Dropout(0.2)),
+        ("fc", Linear(1024, num_classes)),
+    )
+
+
+def resnet50(num_classes: int = 1000) -> Sequential:
+    """ResNet-50 as in torchvision (v1.5; input (N, 3, 224, 224)): 25,557,032 parameters.
+
+    Stem conv 7x7/2 - BN - ReLU - maxpool 3/2, then four stages of 3, 4, 6, 3 ``Bottleneck``
+    blocks of widths 64, 128, 256, 512 (outputs 4x wider; the first block of stages 2-4 has
+    stride 2, the first of every stage a projection shortcut), global average pooling,
+    Linear(2048, num_classes). Output (N, num_classes).
+    """
+    num_classes = check_int(num_classes, "num_classes", 1)
+
+    def stage(c_in: int, width: int, blocks: int, stride: int) -> Sequential:
+        first = Bottleneck(c_in, width, stride)
+        return Sequential(first, *[Bottleneck(4 * width, width) for _ in range(blocks - 1)])
+
+    return Sequential(
+        ("conv1", Conv2d(3, 64, 7, stride=2, padding=3, bias=False)),
+        ("bn1", BatchNorm2d(64)),
+        ("relu", ReLU()),
+        ("maxpool", MaxPool2d(3, 2, 1)),
+        ("layer1", stage(64, 64, 3, 1)),
+        ("layer2", stage(256, 128, 4, 2)),
+        ("layer3", stage(512, 256, 6, 2)),
+        ("layer4", stage(1024, 512, 3, 2)),
+        ("avgpool", AdaptiveAvgPool2d(1)),
+        ("flatten", Flatten()),
+        ("fc", Linear(2048, num_classes)),
+    )
+
+
+def densenet121(num_classes: int = 1000) -> Sequential:
+    """DenseNet-121 as in torchvision (input (N, 3, 224, 224)): 7,978,856 parameters.
+
+    ``features``: conv0 7x7/2 (64, no bias) - norm0 - relu0 - pool0 (max 3/2, padding 1), then
+    dense blocks of 6, 12, 24, 16 ``DenseLayer``s (growth 32, bn_size 4: each adds 32 maps),
+    separated by transitions (BN - ReLU - 1x1 conv halving the maps, no bias - avgpool 2/2),
+    and norm5; then ReLU, global average pooling, Linear(1024, num_classes) ("classifier").
+    Maps: 64 -> 256 -> 128 -> 512 -> 256 -> 1024 -> 512 -> 1024. Output (N, num_classes).
+    """
+    num_classes = check_int(num_classes, "num_classes", 1)
+    growth, bn_size, channels = 32, 4, 64
+    features: list[tuple[str, Layer]] = [
+        ("conv0", Conv2d(3, channels, 7, stride=2, padding=3, bias=False)),
+        ("norm0", BatchNorm2d(channels)),
+        ("relu0", ReLU()),
+        ("pool0", MaxPool2d(3, 2, 1)),
+    ]
+    block_sizes = (6, 12, 24, 16)
+    for i, n_layers in enumerate(block_sizes, start=1):
+        layers = [
+            (f"denselayer{j + 1}", DenseLayer(channels + j * growth, growth, bn_size))
+            for j in range(n_layers)
+        ]
+        features.append((f"denseblock{i}", Sequential(*layers)))
+        channels += n_layers * growth
+        if i < len(block_sizes):
+            transition = Sequential(
+                ("norm", BatchNorm2d(channels)),
+                ("relu", ReLU()),
+                ("conv", Conv2d(channels, channels // 2, 1, bias=False)),
+                ("pool", AvgPool2d(2, 2)),
+            )
+            features.append((f"transition{i}", transition))
+            channels //= 2
+    features.append(("norm5", BatchNorm2d(channels)))
+    return Sequential(
+        ("features", Sequential(*features)),
+        ("relu", ReLU()),
+        ("avgpool", AdaptiveAvgPool2d(1)),
+        ("flatten", Flatten()),
+        ("classifier", Linear(channels, num_classes)),
+    )
+
+
+def mobilenet_v2(num_classes: int = 1000) -> Sequential:
+    """MobileNet v2 as in torchvision (width 1.0; input (N, 3, 224, 224)): 3,504,872 parameters.
+
+    ``features``: conv 3x3/2 (32) - BN - ReLU6; 17 ``InvertedResidual`` blocks from the settings
+    (t, c, n, s) = (1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1),
+    (6, 160, 3, 2), (6, 320, 1, 1) (n blocks of c output maps, expansion t, the first with
+    stride s); conv 1x1 (1280) - BN - ReLU6. Then global average pooling and ``classifier``:
+    dropout 0.2, Linear(1280, num_classes). All convs without bias. Output (N, num_classes).
+    """
+    num_classes = check_int(num_classes, "num_classes", 1)
+    settings = ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1))
+    settings += ((6, 160, 3, 2), (6, 320, 1, 1))
+    channels = 32
+    features: list[Layer] = [
+        Sequential(
+            Conv2d(3, channels, 3, stride=2, padding=1, bias=False), BatchNorm2d(32), ReLU6()
+        )
+    ]
+    for t, c, n, s in settings:
+        for i in range(n):
+            features.append(InvertedResidual(channels, c, s if i == 0 else 1, t))
+            channels = c
+    features.append(Sequential(Conv2d(channels, 1280, 1, bias=False), BatchNorm2d(1280), ReLU6()))
+    return Sequential(
+        ("features", Sequential(*features)),
+        ("avgpool", AdaptiveAvgPool2d(1)),
+        ("flatten", Flatten()),
+        ("classifier", Sequential(Dropout(0.2), Linear(1280, num_classes))),
     )
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from solutions import activations as act
-from solutions._validate import IntOrPair, as_pair, check_int
+from solutions._validate import IntOrPair, as_float_arrays, as_pair, check_int
 from solutions.backprop import conv2d_backward
 from solutions.channels import conv2d
 from solutions.fully_connected import flatten, linear, linear_backward
@@ -474,6 +474,9 @@ class AdaptiveAvgPool2d(Layer):
         self._kernel(tuple(input_shape))
         return (input_shape[0], input_shape[1], *self.output_size)
 
+    def __repr__(self):
+        return f"AdaptiveAvgPool2d(output_size={self.output_size})"
+
 
 class Flatten(Layer):
     """(N, C, H, W) -> (N, C*H*W), row-major."""
@@ -678,6 +681,404 @@ class ResidualBlock(Layer):
         )
 
 
+# --- the blocks of the modern networks (NiN to MobileNet v2) --------------------------------
+
+
+class ReLU6(Layer):
+    """min(max(0, x), 6), any shape (MobileNet v2's activation); backward dout * [0 < x < 6]
+    (the subgradient at the two kinks is taken as 0, like PyTorch's ``hardtanh``)."""
+
+    def forward(self, x):
+        out = np.minimum(act.relu(x), 6)
+        self._cache = np.asarray(x, dtype=out.dtype)
+        return out
+
+    def backward(self, dout):
+        x = self._saved()
+        dout = np.asarray(dout)
+        if dout.shape != x.shape:
+            raise ValueError(
+                f"dout must have the forward input's shape {x.shape}, got {dout.shape}"
+            )
+        return np.where((x > 0) & (x < 6), dout, 0).astype(x.dtype)
+
+
+class CeilMaxPool2d(MaxPool2d):
+    """Max pooling in PyTorch's ``ceil_mode=True`` (torchvision's GoogLeNet uses it).
+
+    H_out = ceil((H + 2p - k) / s) + 1, less one if the last window would start in the bottom
+    padding; a window that runs past the bottom/right edge takes the max of the cells it
+    covers. Computed as a floor-mode ``max_pool2d`` of x padded with -inf (p rows on top, as
+    many as needed at the bottom; likewise for columns), and its backward cropped back.
+    x (N, C, H, W) -> (N, C, H_out, W_out).
+    """
+
+    def _pads(self, shape: Shape) -> list[tuple[int, int]]:
+        kernel, stride, pad, _ = pool_geometry(tuple(shape), *self._args())
+        pads = []
+        for n, k, s, p in zip(shape[2:], kernel, stride, pad, strict=True):
+            out = -(-(n + 2 * p - k) // s) + 1
+            if (out - 1) * s >= n + p:  # PyTorch's rule: no window starts in the padding
+                out -= 1
+            pads.append((p, (out - 1) * s + k - n - p))
+        return pads
+
+    def _stride(self) -> tuple[int, int]:
+        return as_pair(self.kernel_size if self.stride is None else self.stride, "stride", 1)
+
+    def forward(self, x):
+        (x,) = as_float_arrays(("x", x))
+        if x.ndim != 4:
+            raise ValueError(f"x must be 4-D (N, C, H, W), got shape {x.shape}")
+        pads = self._pads(x.shape)
+        xp = np.pad(x, [(0, 0), (0, 0), *pads], constant_values=-np.inf)
+        out, indices = max_pool2d(xp, self.kernel_size, self._stride(), 0, return_indices=True)
+        self._cache = (xp, x.shape, pads, indices)
+        return out
+
+    def backward(self, dout):
+        xp, (_, _, h, w), ((top, _), (left, _)), indices = self._saved()
+        dxp = max_pool2d_backward(dout, xp, self.kernel_size, self._stride(), 0, indices=indices)
+        return np.ascontiguousarray(dxp[:, :, top : top + h, left : left + w])
+
+    def output_shape(self, input_shape):
+        pads = self._pads(tuple(input_shape))
+        kernel = as_pair(self.kernel_size, "kernel_size", 1)
+        size = [
+            (n + a + b - k) // s + 1
+            for n, (a, b), k, s in zip(input_shape[2:], pads, kernel, self._stride(), strict=True)
+        ]
+        return (input_shape[0], input_shape[1], *size)
+
+    def __repr__(self):
+        return super().__repr__()[:-1] + ", ceil_mode=True)"
+
+
+class Concat(Layer):
+    """Branches run on the same input, their outputs concatenated along the channels.
+
+    x (N, C, H, W) -> (N, C_1 + ... + C_k, H', W') where branch i gives (N, C_i, H', W') (all
+    branches must agree on N, H', W'). Backward splits dout by channels, runs each branch's
+    backward on its slice and sums the branches' dx. Branches are named "0", "1", ... or given
+    as (name, layer) pairs, as in ``Sequential``.
+    """
+
+    def __init__(self, *branches: Layer | tuple[str, Layer]) -> None:
+        super().__init__()
+        if not branches:
+            raise ValueError("branches: Concat needs at least one branch")
+        self.branches = Sequential(*branches).layers
+
+    def children(self):
+        return list(self.branches)
+
+    def forward(self, x):
+        outs = [branch.forward(x) for _, branch in self.branches]
+        shapes = [o.shape for o in outs]
+        if len({(s[0], *s[2:]) for s in shapes}) != 1:
+            raise ValueError(f"branches give outputs of shapes {shapes}: N, H, W must agree")
+        self._cache = [s[1] for s in shapes]
+        return np.concatenate(outs, axis=1)
+
+    def backward(self, dout):
+        sizes = self._saved()
+        dout = np.asarray(dout)
+        if dout.ndim != 4 or dout.shape[1] != sum(sizes):
+            raise ValueError(f"dout must have {sum(sizes)} channels, got shape {dout.shape}")
+        parts = np.split(dout, np.cumsum(sizes)[:-1], axis=1)
+        pairs = zip(self.branches, parts, strict=True)
+        dxs = [branch.backward(np.ascontiguousarray(d)) for (_, branch), d in pairs]
+        return sum(dxs[1:], dxs[0])
+
+    def output_shape(self, input_shape):
+        shapes = [branch.output_shape(tuple(input_shape)) for _, branch in self.branches]
+        if len({(s[0], *s[2:]) for s in shapes}) != 1:
+            raise ValueError(f"branches give outputs of shapes {shapes}: N, H, W must agree")
+        return (shapes[0][0], sum(s[1] for s in shapes), *shapes[0][2:])
+
+    def __repr__(self):
+        return f"{type(self).__name__}({', '.join(name for name, _ in self.branches)})"
+
+
+class BasicConv2d(Sequential):
+    """torchvision's GoogLeNet unit: conv (no bias) - batch norm (eps 0.001) - ReLU, named
+    "conv", "bn", "relu". x (N, C_in, H, W) -> (N, C_out, H_out, W_out)."""
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: IntOrPair,
+        stride: IntOrPair = 1,
+        padding: Padding = 0,
+    ) -> None:
+        super().__init__(
+            ("conv", Conv2d(in_channels, out_channels, kernel_size, stride, padding, bias=False)),
+            ("bn", BatchNorm2d(out_channels, eps=0.001)),
+            ("relu", ReLU()),
+        )
+
+
+class Inception(Concat):
+    """GoogLeNet's Inception block as in torchvision: four branches concatenated.
+
+    branch1 1x1 conv; branch2 1x1 reduction then 3x3; branch3 1x1 reduction then a 3x3 conv
+    where the paper has a 5x5 (torchvision's known quirk, kept so the parameter count matches
+    torchvision's 6,624,904); branch4 3x3 max pooling (stride 1, padding 1) then 1x1
+    projection. Every conv is a ``BasicConv2d``.
+    x (N, in_channels, H, W) -> (N, ch1x1 + ch3x3 + ch5x5 + pool_proj, H, W).
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        ch1x1: int,
+        ch3x3red: int,
+        ch3x3: int,
+        ch5x5red: int,
+        ch5x5: int,
+        pool_proj: int,
+    ) -> None:
+        self.spec = (in_channels, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj)
+        names = ("in_channels", "ch1x1", "ch3x3red", "ch3x3", "ch5x5red", "ch5x5", "pool_proj")
+        for name, value in zip(names, self.spec, strict=True):
+            check_int(value, name, 1)
+        super().__init__(
+            ("branch1", BasicConv2d(in_channels, ch1x1, 1)),
+            (
+                "branch2",
+                Sequential(
+                    BasicConv2d(in_channels, ch3x3red, 1),
+                    BasicConv2d(ch3x3red, ch3x3, 3, padding=1),
+                ),
+            ),
+            (
+                "branch3",
+                Sequential(
+                    BasicConv2d(in_channels, ch5x5red, 1),
+                    BasicConv2d(ch5x5red, ch5x5, 3, padding=1),  # sic: 3x3, as torchvision
+                ),
+            ),
+            ("branch4", Sequential(MaxPool2d(3, 1, 1), BasicConv2d(in_channels, pool_proj, 1))),
+        )
+
+    def __repr__(self):
+        return f"Inception({', '.join(str(v) for v in self.spec)})"
+
+
+class Bottleneck(Layer):
+    """ResNet's bottleneck block (torchvision's, v1.5: the stride is on the 3x3 conv):
+    relu(bn3(conv3(relu(bn2(conv2(relu(bn1(conv1(x)))))))) + shortcut(x)).
+
+    conv1 1x1 in_channels -> width, conv2 3x3 width -> width with ``stride`` and padding 1,
+    conv3 1x1 width -> 4 * width, all without bias. The shortcut is the identity when shapes
+    allow, else a projection: 1x1 conv with ``stride`` and batch norm (``downsample``).
+    x (N, in_channels, H, W) -> (N, 4 * width, H_out, W_out), H_out = floor((H - 1) / s) + 1.
+    """
+
+    expansion = 4
+
+    def __init__(
+        self, in_channels: int, width: int, stride: int = 1, projection: bool | None = None
+    ) -> None:
+        super().__init__()
+        in_channels = check_int(in_channels, "in_channels", 1)
+        width = check_int(width, "width", 1)
+        stride = check_int(stride, "stride", 1)
+        out_channels = self.expansion * width
+        same = stride == 1 and in_channels == out_channels
+        if projection is None:
+            projection = not same
+        if not projection and not same:
+            raise ValueError(
+                f"projection=False needs stride 1 and in_channels == 4 * width, got stride "
+                f"{stride}, in_channels {in_channels}, width {width}"
+            )
+        self.conv1 = Conv2d(in_channels, width, 1, bias=False)
+        self.bn1 = BatchNorm2d(width)
+        self.relu1 = ReLU()
+        self.conv2 = Conv2d(width, width, 3, stride=stride, padding=1, bias=False)
+        self.bn2 = BatchNorm2d(width)
+        self.relu2 = ReLU()
+        self.conv3 = Conv2d(width, out_channels, 1, bias=False)
+        self.bn3 = BatchNorm2d(out_channels)
+        self.downsample = (
+            Sequential(
+                Conv2d(in_channels, out_channels, 1, stride=stride, bias=False),
+                BatchNorm2d(out_channels),
+            )
+            if projection
+            else None
+        )
+        self.relu_out = ReLU()
+        self.in_channels, self.width, self.out_channels = in_channels, width, out_channels
+        self.stride = stride
+
+    def children(self):
+        kids = [
+            ("conv1", self.conv1),
+            ("bn1", self.bn1),
+            ("conv2", self.conv2),
+            ("bn2", self.bn2),
+            ("conv3", self.conv3),
+            ("bn3", self.bn3),
+        ]
+        return kids + ([("downsample", self.downsample)] if self.downsample else [])
+
+    def _main(self):
+        return [self.conv1, self.bn1, self.relu1, self.conv2, self.bn2, self.relu2]
+
+    def forward(self, x):
+        h = x
+        for layer in (*self._main(), self.conv3, self.bn3):
+            h = layer.forward(h)
+        short = self.downsample.forward(x) if self.downsample else np.asarray(x, dtype=h.dtype)
+        return self.relu_out.forward(h + short)
+
+    def backward(self, dout):
+        d = self.relu_out.backward(dout)
+        dmain = d
+        for layer in reversed((*self._main(), self.conv3, self.bn3)):
+            dmain = layer.backward(dmain)
+        return dmain + (self.downsample.backward(d) if self.downsample else d)
+
+    def output_shape(self, input_shape):
+        return self.conv3.output_shape(
+            self.conv2.output_shape(self.conv1.output_shape(input_shape))
+        )
+
+    def __repr__(self):
+        shortcut = "projection" if self.downsample is not None else "identity"
+        return (
+            f"Bottleneck({self.in_channels}, {self.width}, stride={self.stride}, "
+            f"out_channels={self.out_channels}, shortcut={shortcut})"
+        )
+
+
+class DenseLayer(Layer):
+    """DenseNet's layer (torchvision's ``_DenseLayer``, no dropout): its output is its input
+    with ``growth_rate`` new maps concatenated after it.
+
+    new = conv2(relu(norm2(conv1(relu(norm1(x)))))), conv1 1x1 to bn_size * growth_rate maps,
+    conv2 3x3 (padding 1) to growth_rate maps, both without bias; output concat(x, new).
+    x (N, in_channels, H, W) -> (N, in_channels + growth_rate, H, W).
+    """
+
+    def __init__(self, in_channels: int, growth_rate: int = 32, bn_size: int = 4) -> None:
+        super().__init__()
+        self.in_channels = check_int(in_channels, "in_channels", 1)
+        self.growth_rate = check_int(growth_rate, "growth_rate", 1)
+        self.bn_size = check_int(bn_size, "bn_size", 1)
+        inner = bn_size * growth_rate
+        self.norm1 = BatchNorm2d(in_channels)
+        self.relu1 = ReLU()
+        self.conv1 = Conv2d(in_channels, inner, 1, bias=False)
+        self.norm2 = BatchNorm2d(inner)
+        self.relu2 = ReLU()
+        self.conv2 = Conv2d(inner, growth_rate, 3, padding=1, bias=False)
+
+    def children(self):
+        return [
+            ("norm1", self.norm1),
+            ("conv1", self.conv1),
+            ("norm2", self.norm2),
+            ("conv2", self.conv2),
+        ]
+
+    def _chain(self):
+        return [self.norm1, self.relu1, self.conv1, self.norm2, self.relu2, self.conv2]
+
+    def forward(self, x):
+        h = x
+        for layer in self._chain():
+            h = layer.forward(h)
+        self._cache = True
+        return np.concatenate([np.asarray(x, dtype=h.dtype), h], axis=1)
+
+    def backward(self, dout):
+        self._saved()
+        dout = np.asarray(dout)
+        c = self.in_channels
+        if dout.ndim != 4 or dout.shape[1] != c + self.growth_rate:
+            raise ValueError(
+                f"dout must have {c + self.growth_rate} channels, got shape {dout.shape}"
+            )
+        d = np.ascontiguousarray(dout[:, c:])
+        for layer in reversed(self._chain()):
+            d = layer.backward(d)
+        return dout[:, :c] + d
+
+    def output_shape(self, input_shape):
+        n, _, h, w = self.conv2.output_shape(self.conv1.output_shape(input_shape))
+        return (n, self.in_channels + self.growth_rate, h, w)
+
+    def __repr__(self):
+        return (
+            f"DenseLayer({self.in_channels}, growth_rate={self.growth_rate}, "
+            f"bn_size={self.bn_size})"
+        )
+
+
+class InvertedResidual(Layer):
+    """MobileNet v2's inverted residual block (torchvision's): expand, depthwise, project.
+
+    ``conv`` is a Sequential of: (if expand_ratio != 1) 1x1 conv to hidden = round(in_channels
+    * expand_ratio) maps + BN + ReLU6; a depthwise 3x3 conv (groups = hidden, ``stride``,
+    padding 1) + BN + ReLU6; a 1x1 conv to out_channels + BN, linear (no activation). All
+    convs without bias. The input is added to the output when stride is 1 and in_channels ==
+    out_channels. x (N, in_channels, H, W) -> (N, out_channels, H_out, W_out).
+    """
+
+    def __init__(
+        self, in_channels: int, out_channels: int, stride: int = 1, expand_ratio: int = 6
+    ) -> None:
+        super().__init__()
+        self.in_channels = check_int(in_channels, "in_channels", 1)
+        self.out_channels = check_int(out_channels, "out_channels", 1)
+        if stride not in (1, 2) or isinstance(stride, bool):
+            raise ValueError(f"stride must be 1 or 2, got {stride!r}")
+        self.stride = stride
+        self.expand_ratio = check_int(expand_ratio, "expand_ratio", 1)
+        hidden = int(round(in_channels * expand_ratio))
+        steps: list[Layer] = []
+        if expand_ratio != 1:
+            steps.append(
+                Sequential(Conv2d(in_channels, hidden, 1, bias=False), BatchNorm2d(hidden), ReLU6())
+            )
+        steps += [
+            Sequential(
+                Conv2d(hidden, hidden, 3, stride=stride, padding=1, groups=hidden, bias=False),
+                BatchNorm2d(hidden),
+                ReLU6(),
+            ),
+            Conv2d(hidden, out_channels, 1, bias=False),
+            BatchNorm2d(out_channels),
+        ]
+        self.conv = Sequential(*steps)
+        self.use_res_connect = stride == 1 and in_channels == out_channels
+
+    def children(self):
+        return [("conv", self.conv)]
+
+    def forward(self, x):
+        out = self.conv.forward(x)
+        return out + x if self.use_res_connect else out
+
+    def backward(self, dout):
+        dx = self.conv.backward(dout)
+        return dx + dout if self.use_res_connect else dx
+
+    def output_shape(self, input_shape):
+        return self.conv.output_shape(input_shape)
+
+    def __repr__(self):
+        shortcut = "identity" if self.use_res_connect else "none"
+        return (
+            f"InvertedResidual({self.in_channels}, {self.out_channels}, stride={self.stride}, "
+            f"expand_ratio={self.expand_ratio}, shortcut={shortcut})"
+        )
+
+
 # --- counting and describing ----------------------------------------------------------------
 
 
@@ -690,9 +1091,13 @@ def count_parameters(model: Layer | dict[str, np.ndarray]) -> int:
     raise ValueError(f"model must be a Layer or a dict of arrays, got {type(model).__name__}")
 
 
+# blocks that ``summary`` shows as one row
+_BLOCKS = (ResidualBlock, Bottleneck, Concat, DenseLayer, InvertedResidual)
+
+
 def _leaves(model: Layer, prefix: str = "") -> Iterable[tuple[str, Layer]]:
     kids = model.children()
-    if not kids or isinstance(model, ResidualBlock):
+    if not kids or isinstance(model, _BLOCKS):
         yield prefix or type(model).__name__, model
         return
     for name, child in kids:

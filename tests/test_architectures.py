@@ -225,3 +225,531 @@ def test_package_exports_functions_and_classes_only():
     modules = [name for name, value in exported.items() if isinstance(value, types.ModuleType)]
     assert not modules, f"solutions.__all__ exports modules: {modules}"
     assert {"conv2d", "Conv2d", "count_parameters", "SGD", "lenet5"} <= set(exported)
+
+
+# --- NiN, GoogLeNet, ResNet-50, DenseNet-121, MobileNet v2 ----------------------------------
+
+MODERN = [
+    (S.googlenet, 6_624_904),  # torchvision's, without the auxiliary classifiers
+    (S.resnet50, 25_557_032),
+    (S.densenet121, 7_978_856),
+    (S.mobilenet_v2, 3_504_872),
+]
+
+
+def nin_count_by_hand() -> int:
+    """d2l's NiN (1 input channel, 10 classes), block by block: a k x k conv c_in -> c with
+    bias (c_in*k*k*c + c) and two 1x1 convs c -> c with bias (c*c + c each)."""
+    block1 = (1 * 11 * 11 * 96 + 96) + 2 * (96 * 96 + 96)  # 11,712 + 18,624 = 30,336
+    block2 = (96 * 5 * 5 * 256 + 256) + 2 * (256 * 256 + 256)  # 614,656 + 131,584 = 746,240
+    block3 = (256 * 3 * 3 * 384 + 384) + 2 * (384 * 384 + 384)  # 885,120 + 295,680 = 1,180,800
+    block4 = (384 * 3 * 3 * 10 + 10) + 2 * (10 * 10 + 10)  # 34,570 + 220 = 34,790
+    # pooling, dropout, global average pooling and flatten have no parameters
+    assert (block1, block2, block3, block4) == (30_336, 746_240, 1_180_800, 34_790)
+    return block1 + block2 + block3 + block4
+
+
+def test_nin_count_is_the_hand_derivation():
+    model = S.nin()
+    assert nin_count_by_hand() == 1_992_166
+    assert S.count_parameters(model) == 1_992_166
+    assert model._params is None, "counting must not allocate weights"
+    blocks = [model[i] for i in (0, 2, 4, 7)]
+    assert [S.count_parameters(b) for b in blocks] == [30_336, 746_240, 1_180_800, 34_790]
+    assert "1,992,166" in S.nin.__doc__
+
+
+@pytest.mark.parametrize("build,published", MODERN, ids=[b.__name__ for b, _ in MODERN])
+def test_modern_counts_equal_torchvision(build, published):
+    model = build()
+    assert S.count_parameters(model) == published
+    assert model._params is None, "counting must not allocate weights"
+    assert f"{published:,}" in build.__doc__
+
+
+@pytest.mark.parametrize("build", [S.nin] + [b for b, _ in MODERN])
+def test_modern_output_shapes_at_224(build):
+    if build is S.nin:
+        assert build().output_shape((1, 1, 224, 224)) == (1, 10)
+        assert build(num_classes=7, in_channels=3).output_shape((2, 3, 224, 224)) == (2, 7)
+    else:
+        assert build().output_shape((1, 3, 224, 224)) == (1, 1000)
+        assert build(num_classes=5).output_shape((2, 3, 224, 224)) == (2, 5)
+
+
+@pytest.mark.parametrize("build", [S.nin] + [b for b, _ in MODERN])
+def test_modern_constructors_validate_num_classes(build):
+    with pytest.raises(ValueError, match="num_classes"):
+        build(num_classes=0)
+
+
+@pytest.mark.parametrize(
+    "build,shape,block,count,total",
+    [
+        (S.nin, (1, 1, 224, 224), "Conv2d(", 12, 1_992_166),
+        (S.googlenet, (1, 3, 224, 224), "Inception(", 9, 6_624_904),
+        (S.resnet50, (1, 3, 224, 224), "Bottleneck(", 16, 25_557_032),
+        (S.densenet121, (1, 3, 224, 224), "DenseLayer(", 6 + 12 + 24 + 16, 7_978_856),
+        (S.mobilenet_v2, (1, 3, 224, 224), "InvertedResidual(", 17, 3_504_872),
+    ],
+    ids=["nin", "googlenet", "resnet50", "densenet121", "mobilenet_v2"],
+)
+def test_summary_lists_every_block(build, shape, block, count, total):
+    text = S.summary(build(), shape)
+    rows = text.splitlines()[2:-1]
+    assert sum(block in row for row in rows) == count
+    assert text.endswith(f"total parameters: {total:,}")
+    classes = 10 if build is S.nin else 1000
+    assert f"(1, {classes})" in rows[-1]
+
+
+def test_summary_rows_of_the_modern_networks():
+    text = S.summary(S.resnet50(), (1, 3, 224, 224))
+    assert "Bottleneck(64, 64, stride=1, out_channels=256, shortcut=projection)" in text
+    assert "Bottleneck(1024, 512, stride=2, out_channels=2048, shortcut=projection)" in text
+    assert "(1, 2048, 7, 7)" in text
+    text = S.summary(S.mobilenet_v2(), (1, 3, 224, 224))
+    assert "InvertedResidual(32, 16, stride=1, expand_ratio=1, shortcut=none)" in text
+    assert "InvertedResidual(24, 24, stride=1, expand_ratio=6, shortcut=identity)" in text
+    assert "(1, 320, 7, 7)" in text and "(1, 1280, 7, 7)" in text
+    text = S.summary(S.googlenet(), (1, 3, 224, 224))
+    assert "Inception(192, 64, 96, 128, 16, 32, 32)" in text
+    assert "CeilMaxPool2d(kernel_size=3, stride=2, padding=0, ceil_mode=True)" in text
+    # torchvision's map sizes after the four ceil-mode poolings (floor mode: 55, 27, 13, 6)
+    for shape in ("(1, 64, 56, 56)", "(1, 192, 28, 28)", "(1, 480, 14, 14)", "(1, 832, 7, 7)"):
+        assert shape in text
+    assert "(1, 1024, 7, 7)" in text
+    text = S.summary(S.densenet121(), (1, 3, 224, 224))
+    assert (
+        "features.denseblock1.denselayer1" in text and "features.denseblock4.denselayer16" in text
+    )
+    assert "DenseLayer(64, growth_rate=32, bn_size=4)" in text
+    assert "(1, 1024, 7, 7)" in text
+
+
+# torch versions of the blocks, written out after torchvision's source (torchvision is not
+# installable here); the networks built from them give the reference parameter names
+
+
+class TorchBasicConv2d(nn.Module):
+    def __init__(self, c_in, c_out, **kwargs):
+        super().__init__()
+        self.conv = nn.Conv2d(c_in, c_out, bias=False, **kwargs)
+        self.bn = nn.BatchNorm2d(c_out, eps=0.001)
+
+    def forward(self, x):
+        return torch.relu(self.bn(self.conv(x)))
+
+
+class TorchInception(nn.Module):
+    def __init__(self, c_in, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj):
+        super().__init__()
+        self.branch1 = TorchBasicConv2d(c_in, ch1x1, kernel_size=1)
+        self.branch2 = nn.Sequential(
+            TorchBasicConv2d(c_in, ch3x3red, kernel_size=1),
+            TorchBasicConv2d(ch3x3red, ch3x3, kernel_size=3, padding=1),
+        )
+        self.branch3 = nn.Sequential(
+            TorchBasicConv2d(c_in, ch5x5red, kernel_size=1),
+            TorchBasicConv2d(ch5x5red, ch5x5, kernel_size=3, padding=1),
+        )
+        self.branch4 = nn.Sequential(
+            nn.MaxPool2d(3, stride=1, padding=1, ceil_mode=True),
+            TorchBasicConv2d(c_in, pool_proj, kernel_size=1),
+        )
+
+    def forward(self, x):
+        branches = (self.branch1, self.branch2, self.branch3, self.branch4)
+        return torch.cat([b(x) for b in branches], 1)
+
+
+class TorchBottleneck(nn.Module):
+    def __init__(self, c_in, width, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(c_in, width, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.conv2 = nn.Conv2d(width, width, 3, stride, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(width)
+        self.conv3 = nn.Conv2d(width, 4 * width, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(4 * width)
+        self.downsample = None
+        if stride != 1 or c_in != 4 * width:
+            self.downsample = nn.Sequential(
+                nn.Conv2d(c_in, 4 * width, 1, stride, bias=False), nn.BatchNorm2d(4 * width)
+            )
+
+    def forward(self, x):
+        out = torch.relu(self.bn1(self.conv1(x)))
+        out = torch.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        return torch.relu(out + (self.downsample(x) if self.downsample is not None else x))
+
+
+class TorchDenseLayer(nn.Module):
+    def __init__(self, c_in, growth, bn_size):
+        super().__init__()
+        self.norm1 = nn.BatchNorm2d(c_in)
+        self.conv1 = nn.Conv2d(c_in, bn_size * growth, 1, bias=False)
+        self.norm2 = nn.BatchNorm2d(bn_size * growth)
+        self.conv2 = nn.Conv2d(bn_size * growth, growth, 3, padding=1, bias=False)
+
+    def forward(self, x):
+        new = self.conv1(torch.relu(self.norm1(x)))
+        new = self.conv2(torch.relu(self.norm2(new)))
+        return torch.cat([x, new], 1)
+
+
+def torch_conv_bn_relu6(c_in, c_out, kernel, stride=1, groups=1):
+    conv = nn.Conv2d(c_in, c_out, kernel, stride, (kernel - 1) // 2, groups=groups, bias=False)
+    return nn.Sequential(conv, nn.BatchNorm2d(c_out), nn.ReLU6())
+
+
+class TorchInvertedResidual(nn.Module):
+    def __init__(self, c_in, c_out, stride, t):
+        super().__init__()
+        hidden = int(round(c_in * t))
+        self.use_res_connect = stride == 1 and c_in == c_out
+        layers = [torch_conv_bn_relu6(c_in, hidden, 1)] if t != 1 else []
+        layers += [
+            torch_conv_bn_relu6(hidden, hidden, 3, stride, groups=hidden),
+            nn.Conv2d(hidden, c_out, 1, bias=False),
+            nn.BatchNorm2d(c_out),
+        ]
+        self.conv = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return x + self.conv(x) if self.use_res_connect else self.conv(x)
+
+
+def torch_googlenet(num_classes=1000):
+    from collections import OrderedDict
+
+    pool = dict(stride=2, ceil_mode=True)
+    return nn.Sequential(
+        OrderedDict(
+            conv1=TorchBasicConv2d(3, 64, kernel_size=7, stride=2, padding=3),
+            maxpool1=nn.MaxPool2d(3, **pool),
+            conv2=TorchBasicConv2d(64, 64, kernel_size=1),
+            conv3=TorchBasicConv2d(64, 192, kernel_size=3, padding=1),
+            maxpool2=nn.MaxPool2d(3, **pool),
+            inception3a=TorchInception(192, 64, 96, 128, 16, 32, 32),
+            inception3b=TorchInception(256, 128, 128, 192, 32, 96, 64),
+            maxpool3=nn.MaxPool2d(3, **pool),
+            inception4a=TorchInception(480, 192, 96, 208, 16, 48, 64),
+            inception4b=TorchInception(512, 160, 112, 224, 24, 64, 64),
+            inception4c=TorchInception(512, 128, 128, 256, 24, 64, 64),
+            inception4d=TorchInception(512, 112, 144, 288, 32, 64, 64),
+            inception4e=TorchInception(528, 256, 160, 320, 32, 128, 128),
+            maxpool4=nn.MaxPool2d(2, **pool),
+            inception5a=TorchInception(832, 256, 160, 320, 32, 128, 128),
+            inception5b=TorchInception(832, 384, 192, 384, 48, 128, 128),
+            avgpool=nn.AdaptiveAvgPool2d(1),
+            flatten=nn.Flatten(),
+            dropout=nn.Dropout(0.2),
+            fc=nn.Linear(1024, num_classes),
+        )
+    )
+
+
+def torch_resnet50(num_classes=1000):
+    from collections import OrderedDict
+
+    def stage(c_in, width, blocks, stride):
+        rest = [TorchBottleneck(4 * width, width) for _ in range(blocks - 1)]
+        return nn.Sequential(TorchBottleneck(c_in, width, stride), *rest)
+
+    return nn.Sequential(
+        OrderedDict(
+            conv1=nn.Conv2d(3, 64, 7, 2, 3, bias=False),
+            bn1=nn.BatchNorm2d(64),
+            relu=nn.ReLU(),
+            maxpool=nn.MaxPool2d(3, 2, 1),
+            layer1=stage(64, 64, 3, 1),
+            layer2=stage(256, 128, 4, 2),
+            layer3=stage(512, 256, 6, 2),
+            layer4=stage(1024, 512, 3, 2),
+            avgpool=nn.AdaptiveAvgPool2d(1),
+            flatten=nn.Flatten(),
+            fc=nn.Linear(2048, num_classes),
+        )
+    )
+
+
+def torch_densenet121(num_classes=1000):
+    from collections import OrderedDict
+
+    features, c = OrderedDict(), 64
+    features["conv0"] = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
+    features["norm0"] = nn.BatchNorm2d(64)
+    features["relu0"] = nn.ReLU()
+    features["pool0"] = nn.MaxPool2d(3, 2, 1)
+    for i, n in enumerate((6, 12, 24, 16), start=1):
+        block = OrderedDict(
+            (f"denselayer{j + 1}", TorchDenseLayer(c + j * 32, 32, 4)) for j in range(n)
+        )
+        features[f"denseblock{i}"] = nn.Sequential(block)
+        c += n * 32
+        if i < 4:
+            features[f"transition{i}"] = nn.Sequential(
+                OrderedDict(
+                    norm=nn.BatchNorm2d(c),
+                    relu=nn.ReLU(),
+                    conv=nn.Conv2d(c, c // 2, 1, bias=False),
+                    pool=nn.AvgPool2d(2, 2),
+                )
+            )
+            c //= 2
+    features["norm5"] = nn.BatchNorm2d(c)
+    return nn.Sequential(
+        OrderedDict(
+            features=nn.Sequential(features),
+            relu=nn.ReLU(),
+            avgpool=nn.AdaptiveAvgPool2d(1),
+            flatten=nn.Flatten(),
+            classifier=nn.Linear(c, num_classes),
+        )
+    )
+
+
+def torch_mobilenet_v2(num_classes=1000):
+    from collections import OrderedDict
+
+    settings = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1)]
+    settings += [(6, 160, 3, 2), (6, 320, 1, 1)]
+    layers, c_in = [torch_conv_bn_relu6(3, 32, 3, 2)], 32
+    for t, c, n, s in settings:
+        for i in range(n):
+            layers.append(TorchInvertedResidual(c_in, c, s if i == 0 else 1, t))
+            c_in = c
+    layers.append(torch_conv_bn_relu6(c_in, 1280, 1))
+    return nn.Sequential(
+        OrderedDict(
+            features=nn.Sequential(*layers),
+            avgpool=nn.AdaptiveAvgPool2d(1),
+            flatten=nn.Flatten(),
+            classifier=nn.Sequential(nn.Dropout(0.2), nn.Linear(1280, num_classes)),
+        )
+    )
+
+
+TORCH_NETWORKS = [
+    (S.googlenet, torch_googlenet),
+    (S.resnet50, torch_resnet50),
+    (S.densenet121, torch_densenet121),
+    (S.mobilenet_v2, torch_mobilenet_v2),
+]
+
+
+@pytest.mark.parametrize("build,torch_build", TORCH_NETWORKS, ids=[b.__name__ for b, _ in MODERN])
+def test_parameter_names_and_shapes_are_torchvisions(build, torch_build):
+    ref = torch_build()
+    expected = {k: tuple(v.shape) for k, v in ref.named_parameters()}
+    assert build().param_shapes() == expected
+    assert sum(v.numel() for v in ref.parameters()) == dict(MODERN)[build]
+
+
+def randomize_norms(layer, rng):
+    """Non-trivial batch-norm affine parameters (the 1-D parameters of these blocks)."""
+    for p in layer.params().values():
+        if p.ndim == 1:
+            p[...] = rng.uniform(0.5, 1.5, p.shape)
+
+
+def check_block_against_torch(block, ref, x, training, rng):
+    """Forward, dx and every parameter gradient of ``block`` against the torch module ``ref``
+    with the same weights, float64; in eval mode both use running statistics updated by one
+    training pass on another batch first."""
+    randomize_norms(block, rng)
+    ref = ref.double()
+    ref.load_state_dict(
+        {k: torch.from_numpy(v.copy()) for k, v in block.params().items()}, strict=False
+    )
+    assert set(dict(ref.named_parameters())) == set(block.params())
+    if not training:
+        warm = rng.standard_normal(x.shape)
+        block.train(True).forward(warm)
+        ref.train(True)(torch.from_numpy(warm))
+    block.train(training)
+    ref.train(training)
+    out = block.forward(x)
+    assert out.shape == block.output_shape(x.shape)
+    dout = rng.standard_normal(out.shape)
+    dx = block.backward(dout)
+    tx = torch.tensor(x, requires_grad=True)
+    tout = ref(tx)
+    tout.backward(torch.from_numpy(dout))
+    assert_close(out, tout, np.float64)
+    assert_close(dx, tx.grad, np.float64, "dx")
+    ref_grads = {k: p.grad.numpy() for k, p in ref.named_parameters()}
+    for name, grad in block.grads().items():
+        assert_close(grad, ref_grads[name], np.float64, name)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_inception_matches_torch(training):
+    rng = np.random.default_rng(0)
+    spec = (4, 2, 3, 4, 2, 3, 2)
+    block = S.Inception(*spec).initialize(seed=1)
+    assert block.output_shape((2, 4, 6, 5)) == (2, 2 + 4 + 3 + 2, 6, 5)
+    check_block_against_torch(
+        block, TorchInception(*spec), rng.standard_normal((2, 4, 6, 5)), training, rng
+    )
+
+
+@pytest.mark.parametrize("c_in,width,stride", [(8, 2, 1), (4, 2, 1), (4, 3, 2)])
+@pytest.mark.parametrize("training", [True, False])
+def test_bottleneck_matches_torch(c_in, width, stride, training):
+    rng = np.random.default_rng(0)
+    block = S.Bottleneck(c_in, width, stride).initialize(seed=1)
+    assert (block.downsample is None) == (stride == 1 and c_in == 4 * width)
+    x = rng.standard_normal((3, c_in, 7, 6))
+    check_block_against_torch(block, TorchBottleneck(c_in, width, stride), x, training, rng)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_dense_layer_matches_torch(training):
+    rng = np.random.default_rng(0)
+    block = S.DenseLayer(5, growth_rate=3, bn_size=2).initialize(seed=1)
+    x = rng.standard_normal((2, 5, 5, 4))
+    check_block_against_torch(block, TorchDenseLayer(5, 3, 2), x, training, rng)
+
+
+@pytest.mark.parametrize("c_in,c_out,stride,t", [(4, 3, 1, 1), (4, 4, 1, 6), (3, 5, 2, 6)])
+@pytest.mark.parametrize("training", [True, False])
+def test_inverted_residual_matches_torch(c_in, c_out, stride, t, training):
+    rng = np.random.default_rng(0)
+    block = S.InvertedResidual(c_in, c_out, stride, t).initialize(seed=1)
+    x = 3 * rng.standard_normal((2, c_in, 7, 6))  # spread over ReLU6's both kinks
+    ref = TorchInvertedResidual(c_in, c_out, stride, t)
+    check_block_against_torch(block, ref, x, training, rng)
+
+
+def test_relu6_matches_torch():
+    rng = np.random.default_rng(0)
+    x = 4 * rng.standard_normal((3, 4, 5))
+    dout = rng.standard_normal(x.shape)
+    layer = S.ReLU6()
+    tx = torch.tensor(x, requires_grad=True)
+    tout = nn.functional.relu6(tx)
+    tout.backward(torch.from_numpy(dout))
+    assert_close(layer.forward(x), tout, np.float64)
+    assert_close(layer.backward(dout), tx.grad, np.float64, "dx")
+    assert layer.forward(x.astype(np.float32)).dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    "size,kernel,stride,padding",
+    [((112, 112), 3, 2, 0), ((55, 56), 3, 2, 0), ((14, 13), 2, 2, 0), ((7, 8), 3, 2, 1)],
+)
+def test_ceil_mode_max_pool_matches_torch(size, kernel, stride, padding):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 3, *size))
+    layer = S.CeilMaxPool2d(kernel, stride, padding)
+    tx = torch.tensor(x, requires_grad=True)
+    tout = nn.functional.max_pool2d(tx, kernel, stride, padding, ceil_mode=True)
+    dout = rng.standard_normal(tuple(tout.shape))
+    tout.backward(torch.from_numpy(dout))
+    assert layer.output_shape(x.shape) == tuple(tout.shape)
+    assert_close(layer.forward(x), tout, np.float64)
+    assert_close(layer.backward(dout), tx.grad, np.float64, "dx")
+
+
+def test_new_blocks_validate_arguments():
+    with pytest.raises(ValueError, match="stride"):
+        S.InvertedResidual(4, 4, stride=3)
+    with pytest.raises(ValueError, match="width"):
+        S.Bottleneck(4, 0)
+    with pytest.raises(ValueError, match="projection"):
+        S.Bottleneck(4, 2, stride=2, projection=False)
+    with pytest.raises(ValueError, match="growth_rate"):
+        S.DenseLayer(4, growth_rate=0)
+    with pytest.raises(ValueError, match="pool_proj"):
+        S.Inception(4, 2, 3, 4, 2, 3, 0)
+    with pytest.raises(ValueError, match="branches"):
+        S.Concat()
+    with pytest.raises(ValueError, match="N, H, W must agree"):
+        S.Concat(S.Conv2d(2, 2, 3), S.Conv2d(2, 2, 1)).output_shape((1, 2, 5, 5))
+
+
+def test_new_layers_reprs():
+    assert repr(S.ReLU6()) == "ReLU6()"
+    assert repr(S.Concat(S.ReLU(), S.ReLU())) == "Concat(0, 1)"
+    assert repr(S.DenseLayer(5, 3, 2)) == "DenseLayer(5, growth_rate=3, bn_size=2)"
+
+
+def torch_nin(num_classes=10, in_channels=1):
+    def block(c_in, c_out, k, s, p):
+        return nn.Sequential(
+            nn.Conv2d(c_in, c_out, k, s, p),
+            nn.ReLU(),
+            nn.Conv2d(c_out, c_out, 1),
+            nn.ReLU(),
+            nn.Conv2d(c_out, c_out, 1),
+            nn.ReLU(),
+        )
+
+    return nn.Sequential(
+        block(in_channels, 96, 11, 4, 0),
+        nn.MaxPool2d(3, 2),
+        block(96, 256, 5, 1, 2),
+        nn.MaxPool2d(3, 2),
+        block(256, 384, 3, 1, 1),
+        nn.MaxPool2d(3, 2),
+        nn.Dropout(0.5),
+        block(384, num_classes, 3, 1, 1),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+    )
+
+
+@pytest.mark.parametrize(
+    "build,torch_build,shape",
+    [(S.nin, torch_nin, (2, 1, 95, 95))] + [(b, t, (1, 3, 32, 32)) for b, t in TORCH_NETWORKS],
+    ids=["nin"] + [b.__name__ for b, _ in MODERN],
+)
+def test_whole_network_on_a_small_input_matches_torch(build, torch_build, shape):
+    """The whole network, eval mode (dropout off, running statistics), float64: logits, dx and
+    every parameter gradient against the torch network with the same weights."""
+    rng = np.random.default_rng(0)
+    model = build(num_classes=10).initialize(seed=3).eval()
+    randomize_norms(model, rng)
+    ref = torch_build(num_classes=10).double().eval()
+    ref.load_state_dict(
+        {k: torch.from_numpy(v.copy()) for k, v in model.params().items()}, strict=False
+    )
+    x = rng.standard_normal(shape)
+    out = model.forward(x)
+    assert out.shape == model.output_shape(shape) == (shape[0], 10)
+    dout = rng.standard_normal(out.shape)
+    dx = model.backward(dout)
+    tx = torch.tensor(x, requires_grad=True)
+    tout = ref(tx)
+    tout.backward(torch.from_numpy(dout))
+    assert_close(out, tout, np.float64)
+    assert_close(dx, tx.grad, np.float64, "dx")
+    ref_grads = {k: p.grad.numpy() for k, p in ref.named_parameters()}
+    assert set(ref_grads) == set(model.grads())
+    for name, grad in model.grads().items():
+        assert_close(grad, ref_grads[name], np.float64, name)
+
+
+@pytest.mark.parametrize(
+    "layer,shape",
+    [
+        (S.ReLU6(), (2, 3, 4, 4)),
+        (S.CeilMaxPool2d(3, 2), (2, 3, 6, 6)),
+        (S.Inception(3, 2, 2, 3, 1, 2, 2), (2, 3, 5, 5)),
+        (S.Bottleneck(3, 2, stride=2), (2, 3, 5, 5)),
+        (S.DenseLayer(3, growth_rate=2, bn_size=2), (2, 3, 4, 4)),
+        (S.InvertedResidual(4, 4, expand_ratio=6), (2, 4, 4, 4)),
+    ],
+    ids=["relu6", "ceil_max_pool", "inception", "bottleneck", "dense_layer", "inverted_residual"],
+)
+def test_new_layers_keep_float32(layer, shape):
+    layer.initialize(seed=0, dtype=np.float32)
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    out = layer.forward(x)
+    assert out.dtype == np.float32 and out.shape == layer.output_shape(shape)
+    dx = layer.backward(np.ones_like(out))
+    assert dx.dtype == np.float32 and dx.shape == shape
+    assert all(g.dtype == np.float32 for g in layer.grads().values())
