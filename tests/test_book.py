@@ -26,6 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD = Path(os.environ.get("BOOK_BUILD", ROOT / "book" / "_build" / "html")).resolve()
 AXE = ROOT / "book" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Every page carries the theme (its Font Awesome script alone is 1.5 MB) and MathJax (1.2 MB),
+# about 3.6 MB together; a chapter's embedded figure frames add up to about 1.5 MB. The
+# widgets manager (5 MB) would push a page over.
+MAX_PAGE_BYTES = 6_000_000
 SHOTS = BUILD.parent / "screenshots"
 CHAPTERS = [
     "convolution",
@@ -55,6 +59,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def server():
+    (SHOTS / "page-weights.txt").unlink(missing_ok=True)  # the report of this run only
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(BUILD))
     handler.log_message = lambda *args: None
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -82,10 +87,19 @@ def visit(browser, url, width=1200):
     errors, requests = [], []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("request", lambda request: requests.append(request.url))
+    page.on("request", lambda request: requests.append(request))
     page.goto(url, wait_until="networkidle")
     page.wait_for_timeout(300)
     return page, errors, requests
+
+
+def page_weight(requests) -> int:
+    """Bytes a reader downloads for a page: every response body, the page itself included."""
+    total = 0
+    for request in requests:
+        if request.url.startswith("http"):
+            total += max(0, request.sizes()["responseBodySize"])
+    return total
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -94,9 +108,9 @@ def test_page_loads_offline_with_math_and_images(server, browser, name):
     try:
         assert not errors, f"console errors: {errors}"
         outside = [
-            url
-            for url in requests
-            if not url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
+            request.url
+            for request in requests
+            if not request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
         ]
         assert not outside, f"requests leaving localhost: {outside}"
         text = page.inner_text("article")
@@ -111,6 +125,16 @@ def test_page_loads_offline_with_math_and_images(server, browser, name):
         assert not broken, f"images that did not load: {broken}"
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+        # pages load only what they use: the report lists each page's weight
+        weight = page_weight(requests)
+        with open(SHOTS / "page-weights.txt", "a") as report:
+            report.write(f"{name}: {weight / 1e6:.2f} MB\n")
+        scripts = [r.url for r in requests if r.resource_type == "script"]
+        if not page.locator(".jupyter-widgets, .widget-slider").count():
+            assert not [u for u in scripts if "embed-amd" in u], (
+                "widgets manager on a page without widgets"
+            )
+        assert weight < MAX_PAGE_BYTES, f"{name} weighs {weight / 1e6:.1f} MB"
     finally:
         page.close()
 
