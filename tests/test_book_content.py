@@ -22,6 +22,7 @@ LECTURES = [
     "pooling",
     "fully-connected",
     "backprop",
+    "architectures",
 ]
 MIN_PROSE_WORDS = 2800
 KEYS = set(re.findall(r"^@\w+\{([^,\s]+),", (BOOK / "references.bib").read_text(), re.M))
