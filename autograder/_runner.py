@@ -6,7 +6,9 @@ and ``cells.json`` (the code cells, run one by one like a notebook), sets its ow
 code, calls each requested function on inputs loaded with ``allow_pickle=False``, and writes
 each output as plain ``.npy`` files plus ``results.json``. Anything that is not a number, an
 ndarray of numbers, or a tuple/list/dict of those is refused here, so nothing but numbers
-ever reaches the grader, which compares them in its own process.
+ever reaches the grader, which compares them in its own process. Each call's arguments (all
+but an in-place case's output) are copied before it and compared after it, here where the very
+objects live; a changed one is reported by name (``changed``) and costs the case.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ NAMED_FUNCTIONS = {
     "tanh": _tanh,
     "sin_sum": _sin_sum,
     "cubic_mix": lambda v: v**3 - 2 * v,
+    # couples every entry to every other: a numerical gradient that leaves an entry perturbed
+    # (or never restores it) shifts the sum seen by every later entry, so its answer is wrong
+    "coupled": lambda v: v * v.sum() ** 2,
 }
 MAX_TEXT = 2000
 MAX_DEPTH = 3
@@ -234,6 +239,90 @@ def decode_output(spec, folder, np):
     raise ValueError(f"an output of unknown kind {kind!r}")
 
 
+# --- arguments that must come back unchanged ----------------------------------------------------
+# Every argument but an in-place case's output is the caller's: the runner keeps a copy of each
+# array in it (dict values and list items too) before the call and compares after it, here in
+# the child, where the very objects handed to the student's function live.
+
+
+def hold_arguments(args, kwargs, skip, np) -> list:
+    """(where, object, copy) for every array and container in the arguments but ``args[skip]``.
+
+    ``where`` is (position or keyword, path inside it); a container's copy is shallow, so that
+    an entry replaced by another array is seen as well as an array changed in place.
+    """
+    held = []
+
+    def walk(value, where):
+        if isinstance(value, np.ndarray):
+            held.append((where, value, value.copy()))
+        elif isinstance(value, dict):
+            held.append((where, value, dict(value)))
+            for key, item in value.items():
+                walk(item, (where[0], where[1] + (key,)))
+        elif isinstance(value, list):
+            held.append((where, value, list(value)))
+            for i, item in enumerate(value):
+                walk(item, (where[0], where[1] + (i,)))
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                walk(item, (where[0], where[1] + (i,)))
+
+    for position, value in enumerate(args):
+        if position != skip:
+            walk(value, (position, ()))
+    for key, value in kwargs.items():
+        walk(value, (key, ()))
+    return held
+
+
+def changed_argument(held, np):
+    """(where, how) of the first held argument that differs from its copy, else None.
+
+    Arrays must be bitwise equal (NaN equal to NaN), with the same shape and dtype; containers
+    must hold the very same entries. ``how`` is "values", "rounding" (changed by round-off
+    only: x + eps - eps is not always x), "shape", "dtype" or "entries".
+    """
+    for where, value, copy in held:
+        if isinstance(value, np.ndarray):
+            if value.shape != copy.shape:
+                return where, "shape"
+            if value.dtype != copy.dtype:
+                return where, "dtype"
+            if not np.array_equal(value, copy, equal_nan=value.dtype.kind in "fc"):
+                close = value.dtype.kind in "fc" and np.allclose(
+                    value, copy, rtol=1e-12, atol=0, equal_nan=True
+                )
+                return where, "rounding" if close else "values"
+        elif isinstance(value, dict):
+            if list(value) != list(copy) or any(value[k] is not copy[k] for k in copy):
+                return where, "entries"
+        elif len(value) != len(copy) or any(a is not b for a, b in zip(value, copy, strict=True)):
+            return where, "entries"
+    return None
+
+
+def name_argument(changed, function) -> dict:
+    """The changed argument as the student knows it: its parameter name where the signature
+    says it (``x``, ``params['w']``), else its position; and how it changed."""
+    (position, path), how = changed
+    name = position if isinstance(position, str) else f"argument {position + 1}"
+    if not isinstance(position, str):
+        try:
+            import inspect
+
+            parameters = list(inspect.signature(function).parameters.values())
+            if position < len(parameters) and parameters[position].kind in (
+                inspect.Parameter.POSITIONAL_ONLY,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            ):
+                name = parameters[position].name
+        except (TypeError, ValueError):  # builtins and odd callables have no signature
+            pass
+    label = str(name)[:40] + "".join(f"[{key!r}]"[:40] for key in path[:MAX_DEPTH])
+    return {"argument": label, "how": how}
+
+
 def write_results(results: dict) -> None:
     with open("results.tmp", "w") as f:
         json.dump(results, f)
@@ -275,9 +364,13 @@ def main() -> None:
             if case["output_arg"] is not None:  # in place: keep the very arrays handed in
                 given = args[case["output_arg"]]
                 held = dict(given) if isinstance(given, dict) else given
+            before = hold_arguments(args, kwargs, case["output_arg"], np)
             out = function(*args, **kwargs)
             record["output"] = encode_output(held if held is not None else out, f"case{index}", np)
             record["ok"] = True
+            changed = changed_argument(before, np)
+            if changed is not None:
+                record["changed"] = name_argument(changed, function)
         except BaseException as error:  # noqa: BLE001
             record["error"] = short_error(error)
         results["cases"].append(record)

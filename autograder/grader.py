@@ -19,13 +19,14 @@ import nbformat
 import numpy as np
 
 from autograder import checks
-from autograder._runner import decode_output
+from autograder._runner import changed_argument, decode_output, hold_arguments, name_argument
 from autograder.checks import Case, Component, call
 from autograder.course import COURSE_DIR, nbgrader_meta, source_path
 from autograder.sandbox import ChildResult, bwrap_path, cleanup, run_cases
 
 MAX_NOTEBOOK_BYTES = 20 * 2**20
 MAGIC = re.compile(r"^\s*[%!]", re.MULTILINE)
+PRECISION = 1e-9  # the largest error of a float64 result, relative to max(1, max |expected|)
 
 
 class InvalidSubmission(Exception):
@@ -136,6 +137,11 @@ def compare(student: Any, expected: Any, component: Component) -> str | None:
             if (e is None) != (s is None):
                 return f"{label}: expected {_describe(e)}, got {_describe(s)}"
             continue
+        # float32 results carry about 7 digits: two right float32 computations differ there
+        single = np.asarray(e).dtype == np.float32
+        double = np.asarray(e).dtype == np.float64 and np.asarray(s).dtype == np.float64
+        rtol = max(component.rtol, 1e-5) if single else component.rtol
+        atol = max(component.atol, 1e-6) if single else component.atol
         s, e = np.asarray(s), np.asarray(e, dtype=float)
         if s.shape != e.shape:
             return f"{label}: expected shape {e.shape}, got shape {s.shape}"
@@ -143,13 +149,21 @@ def compare(student: Any, expected: Any, component: Component) -> str | None:
         if not np.all(np.isfinite(s)) and np.all(np.isfinite(e)):
             return f"{label}: contains {'NaN' if np.isnan(s).any() else 'inf'} (overflow?) where every value should be finite"
         scale = max(1.0, float(np.max(np.abs(e)))) if e.size else 1.0
-        close = np.isclose(s, e, rtol=component.rtol, atol=component.atol * scale)
+        close = np.isclose(s, e, rtol=rtol, atol=atol * scale)
         if not np.all(close):
             first = tuple(int(i) for i in np.argwhere(~close)[0])
             where = f" at index {first}" if e.ndim else ""
             return (
                 f"{label}: wrong value{where}: expected {e[first]:.6g}, got {s[first]:.6g} "
                 f"(max abs error {np.max(np.abs(s - e)):.3g}, {int((~close).sum())} of {e.size} values wrong)"
+            )
+        # float64 carries ~16 digits, float32 ~7: right float64 computations agree far below
+        # 1e-9, a float64 result computed through float32 is off by ~1e-7 (within rtol)
+        error = float(np.max(np.abs(s - e))) if e.size else 0.0
+        if double and error > PRECISION * scale:
+            return (
+                f"{label}: a float64 result only about float32-accurate (max abs error "
+                f"{error:.3g}): compute in float64 throughout, no float32 step in between"
             )
     return None
 
@@ -175,10 +189,72 @@ def error_map(student: Any, expected: Any, size: int = 48) -> dict | None:
 
 
 def judge(component: Component, student: Any, expected: Any, case: Case) -> str:
-    """'' when the student's output is right for this case, else what differs."""
+    """'' when the student's output is right for this case, else what differs.
+
+    The properties every component shares (dtype, finiteness) are checked first, for every
+    component, then the values (by the component's own ``compare`` if it has one).
+    """
+    broken = check_properties(student, expected, case)
+    if broken:
+        return broken
     if component.compare is not None:
         return component.compare(student, expected, case) or ""
     return compare(student, expected, component) or ""
+
+
+def check_properties(student: Any, expected: Any, case: Case) -> str | None:
+    """What breaks the contract every output follows, beyond its values; None if nothing.
+
+    Where the reference gives floats, the student's leaf must be floats of the same dtype (a
+    float64 input gives a float64 result, float32 stays float32: a float32 result loses half
+    the digits, an integer one all of them), of the same shape; and wherever the reference is
+    finite the student's must be too: a NaN or inf there is an overflow, explained by the
+    case's ``hint`` when the topic has a stability story.
+    """
+    got, want = flatten_output(student), flatten_output(expected)
+    if [label for label, _ in got] != [label for label, _ in want]:
+        return None  # the structure is compare's to explain
+    for (label, s), (_, e) in zip(got, want, strict=True):
+        if s is None or e is None:
+            continue
+        s, e = np.asarray(s), np.asarray(e)
+        if e.dtype.kind != "f" or s.dtype.kind not in "biuf":
+            continue
+        if s.shape != e.shape:
+            return f"{label}: expected shape {e.shape}, got shape {s.shape}"
+        if s.dtype != e.dtype:
+            return (
+                f"{label}: the result has dtype {s.dtype}, expected {e.dtype} "
+                f"(keep the dtype of the input: a {e.dtype} input gives a {e.dtype} result)"
+            )
+        bad = ~np.isfinite(s) & np.isfinite(e)
+        if np.any(bad):
+            what = "NaN" if np.isnan(s[bad]).any() else "inf"
+            if case.hint:
+                return f"{label}: {what} {case.hint}"
+            return f"{label}: contains {what} (overflow?) where every value should be finite"
+    return None
+
+
+def changed_message(changed: Any) -> str | None:
+    """The failure for an argument the student's function changed (the child's report)."""
+    if not isinstance(changed, dict):
+        return None
+    label = str(changed.get("argument", "?"))[:120]
+    how = changed.get("how")
+    if how == "rounding":
+        return (
+            f"your function changed its argument `{label}` (the caller's array) by round-off: "
+            "x + eps - eps is not always x; save the old value and put it back"
+        )
+    if how in ("shape", "dtype"):
+        return f"your function changed the {how} of its argument `{label}` (the caller's array)"
+    if how == "entries":
+        return (
+            f"your function replaced entries of its argument `{label}` (the caller's "
+            "container): leave the caller's dict or list as it was given"
+        )
+    return f"your function changed its argument `{label}` (the caller's array): work on a copy"
 
 
 def fresh_seed() -> int:
@@ -210,6 +286,17 @@ def diagnose(student: Any, component: Component, case: Case) -> str | None:
         if all(_same(s, w) for (_, s), (_, w) in zip(got, want, strict=True)):
             return variant.message
     return None
+
+
+def _same_output(student: Any, expected: Any) -> bool:
+    """Whether two structured outputs hold the same values (to diagnosis tolerance)."""
+    got, want = flatten_output(student), flatten_output(expected)
+    if [a for a, _ in got] != [a for a, _ in want]:
+        return False
+    try:
+        return all(_same(s, e) for (_, s), (_, e) in zip(got, want, strict=True))
+    except (TypeError, ValueError):  # not numbers: not the same
+        return False
 
 
 def _same(a, b) -> bool:
@@ -282,9 +369,14 @@ def _judge_case(
             message = f"returned something that is not plain numbers ({error})"
         else:
             expected = component.expected(case)
-            message = judge(component, student, expected, case)
+            # a function that changes the caller's arguments is wrong whatever it returns
+            message = changed_message(record.get("changed")) or judge(
+                component, student, expected, case
+            )
             passed = not message
-            if not passed:
+            # a known mistake explains wrong values only: when the values are right (an
+            # argument changed, a dtype lost) any variant that agrees here would be a false lead
+            if not passed and not _same_output(student, expected):
                 heatmap = error_map(student, expected)
                 diagnosis = diagnose(student, component, case)
                 if diagnosis:
@@ -445,11 +537,15 @@ def check_in_kernel(
             NAMED_FUNCTIONS[a.name] if isinstance(a, Named) else a for a in copy_args(case.args)
         )
         held = dict(args[case.output_arg]) if case.output_arg is not None else None
+        before = hold_arguments(args, case.kwargs, case.output_arg, np)
         student = function(*args, **case.kwargs)
         if held is not None:  # in place: judge the very arrays that were handed in
             student = held
         expected = component.expected(case)
-        message = judge(component, student, expected, case)
+        changed = changed_argument(before, np)
+        message = (changed_message(name_argument(changed, function)) if changed else None) or judge(
+            component, student, expected, case
+        )
         if message:
             found = diagnose(student, component, case)
             raise AssertionError(

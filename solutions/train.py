@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> float:
         help="seconds; stops after the epoch in progress",
     )
     parser.add_argument("--plot", default="build/train/learning_curve.png")
-    args = parser.parse_args(argv)  # fmt: skip
+    args = parser.parse_args(argv)
 
     build, size, default_lr = MODELS[args.model]
     lr = default_lr if args.lr is None else args.lr
@@ -259,9 +259,18 @@ def main(argv: list[str] | None = None) -> float:
     )
     start = time.perf_counter()
     history = train(
-        model, data, args.epochs, args.batch_size, lr, args.momentum, args.weight_decay,
-        args.seed, args.max_shift, not args.no_cosine, args.time_budget,
-    )  # fmt: skip
+        model,
+        data,
+        args.epochs,
+        args.batch_size,
+        lr,
+        args.momentum,
+        args.weight_decay,
+        args.seed,
+        args.max_shift,
+        not args.no_cosine,
+        args.time_budget,
+    )
     seconds = time.perf_counter() - start
     test_acc = accuracy(model, data.X_test, data.y_test)
     plot = plot_history(history, args.plot)

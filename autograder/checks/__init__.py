@@ -12,6 +12,21 @@ write (``Mistake``, in the module's ``MISTAKES``): ``attach_mistakes`` turns eac
 ``Variant`` of its component, and ``autograder.samples`` plants the same code in sample
 submissions and in the tests that check the visible tests catch it.
 
+Beyond the values, every case of every component is held to the same properties, written
+once and on by default (no check module opts in):
+
+- the caller's arguments come back bitwise unchanged (arrays, dict values, list items; dtype
+  and shape too), except a case's ``output_arg``, which the contract updates in place: the
+  sandbox's runner copies them before the call and compares after it (``_runner``'s
+  ``hold_arguments``/``changed_argument``), the grader fails the case naming the argument;
+- where the reference returns floats, the result has the same dtype and shape (float64 in,
+  float64 out; float32 stays float32), and no NaN or inf where the reference is finite; a
+  case's ``hint`` says what such an overflow means for its topic (``grader.check_properties``);
+- a known mistake (``Variant``) is only offered as a diagnosis for wrong values.
+
+What stays per topic is the choice of inputs: magnitudes with a stability story, test
+functions that couple entries, dict keys in another order, enough cases per category.
+
 The same checks serve the project's tests, the notebooks' hidden tests and the CLI.
 """
 
@@ -29,13 +44,17 @@ import numpy as np
 class Case:
     """One call: ``function(*args, **kwargs)``; arrays, numbers, strings, lists and dicts of
     arrays are allowed. ``output_arg`` set: the result is that argument after the call (for
-    functions that work in place)."""
+    functions that work in place); every other argument must come back unchanged. ``hint``:
+    what a NaN or inf where the reference is finite means for this case's topic."""
 
     category: str
     args: tuple
     kwargs: dict = field(default_factory=dict)
     output_arg: int | None = None
     function: str | None = None  # overrides the component's function for this case
+    # what a NaN or inf where the reference is finite means here, after "NaN "/"inf ": the
+    # topic's stability story (e.g. "for logits of magnitude 1000 — subtract each row's max")
+    hint: str = ""
 
 
 # the table lives in the sandbox runner, which cannot import this package

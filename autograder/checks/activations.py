@@ -23,6 +23,9 @@ def relu_cases(rng):
         Case("leaky_relu", (d, x, 0.2), function="leaky_relu_backward"),
         Case("elu", (x, 0.7), function="elu"),
         Case("elu", (d, x, 0.7), function="elu_backward"),
+        # float32 in, float32 out: the dtype is part of the contract
+        Case("relu", (x.astype(np.float32),), function="relu"),
+        Case("relu", (d.astype(np.float32), x.astype(np.float32)), function="relu_backward"),
     ]
 
 
@@ -34,13 +37,21 @@ def prelu_cases(rng):
     ]
 
 
+SIGMOID_HINT = (
+    "for inputs of magnitude 1000 — exp(1000) overflows: compute with e = exp(-|x|), "
+    "1 / (1 + e) for x >= 0 and e / (1 + e) below"
+)
+
+
 def sigmoid_cases(rng):
     x, d = randn(rng, 5, 6) * 5, randn(rng, 5, 6)
     x[0, :3] = [-800.0, 800.0, 0.0]
+    x[1, :2] = [-1000.0, 1000.0]  # both tails: e^1000 overflows whichever way it is written
     return [
-        Case("sigmoid", (x,), function="sigmoid"),
-        Case("sigmoid_backward", (d, x), function="sigmoid_backward"),
+        Case("sigmoid", (x,), function="sigmoid", hint=SIGMOID_HINT),
+        Case("sigmoid_backward", (d, x), function="sigmoid_backward", hint=SIGMOID_HINT),
         Case("tanh_backward", (d, x), function="tanh_backward"),
+        Case("sigmoid", (x[1:].astype(np.float32),), function="sigmoid", hint=SIGMOID_HINT),
     ]
 
 
@@ -53,16 +64,39 @@ def maxout_cases(rng):
     ]
 
 
+SOFTMAX_HINT = (
+    "for scores of magnitude 1000 — subtract each row's maximum (np.max(x, axis, keepdims=True)) "
+    "before exp, not one maximum of the whole array"
+)
+
+
+def mixed_scale(rng, rows: int, cols: int) -> np.ndarray:
+    """Rows of very different scale (about 1000, about 1, about -1000), in a random order:
+    exp overflows unless each row's own maximum is subtracted, and one maximum of the whole
+    array makes the small rows' exponentials all underflow to 0 (0 / 0 = NaN)."""
+    x = randn(rng, rows, cols)
+    scales = np.resize([1000.0, 0.0, -1000.0], rows)
+    x += rng.permutation(scales)[:, None]
+    return x
+
+
 def softmax_cases(rng):
     x, d = randn(rng, 4, 6) * 3, randn(rng, 4, 6)
     big = randn(rng, 3, 5) * 400
     big[:, int(rng.integers(0, 5))] = 1000.0  # exp(1000) overflows: only a stable softmax survives
+    mixed = mixed_scale(rng, 4, 5)
     return [
         Case("forward", (x,), function="softmax"),
         Case("forward", (x, 0), function="softmax"),
-        Case("stability", (big,), function="softmax"),
+        Case("stability", (big,), function="softmax", hint=SOFTMAX_HINT),
+        Case("stability", (mixed,), function="softmax", hint=SOFTMAX_HINT),
+        Case(
+            "stability", (np.ascontiguousarray(mixed.T), 0), function="softmax", hint=SOFTMAX_HINT
+        ),
+        Case("stability", (d[:4, :5], mixed), function="softmax_backward", hint=SOFTMAX_HINT),
         Case("backward", (d, x), function="softmax_backward"),
         Case("backward", (d, x, 0), function="softmax_backward"),
+        Case("forward", (x.astype(np.float32),), function="softmax"),  # float32 stays float32
     ]
 
 

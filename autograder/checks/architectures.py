@@ -91,6 +91,9 @@ def count_cases(rng):
             ["linear", int(rng.integers(1, 300)), int(rng.integers(1, 300))],
         ]
         cases.append(Case("random", (spec,)))
+    # the count does not depend on the layers' order: a count that assumes one is wrong
+    classic = spec_of(S.lenet5())
+    cases.append(Case("random", ([classic[i] for i in rng.permutation(len(classic))],)))
     return cases
 
 
@@ -101,7 +104,19 @@ def sgd_reference(params, grads, lr):
 def sgd_cases(rng):
     params = {"w": randn(rng, 3, 4), "b": randn(rng, 4)}
     grads = {"w": randn(rng, 3, 4), "b": randn(rng, 4)}
-    return [Case("in_place", (params, grads, 0.37), output_arg=0)]
+    # the same keys in another order, and same-shaped entries: pairing params and grads by
+    # position (zip of .values()) instead of by key gives a different answer
+    keys = ["conv.weight", "conv.bias", "fc.weight", "fc.bias"]
+    shapes = {"conv.weight": (2, 3), "conv.bias": (3,), "fc.weight": (2, 3), "fc.bias": (3,)}
+    order = [keys[i] for i in rng.permutation(len(keys))]
+    order = order if order != keys else keys[::-1]  # another order, whatever the draw
+    params2 = {k: randn(rng, *shapes[k]) for k in keys}
+    grads2 = {k: randn(rng, *shapes[k]) for k in order}
+    return [
+        Case("in_place", (params, grads, 0.37), output_arg=0),
+        Case("in_place", (params2, grads2, float(rng.uniform(0.05, 1.5))), output_arg=0),
+        Case("in_place", ({k: params2[k] for k in reversed(keys)}, grads2, 0.1), output_arg=0),
+    ]
 
 
 COMPONENTS = [

@@ -9,6 +9,7 @@ from autograder.checks import Case, Component, Mistake, Named, Variant, attach_m
 def numerical_cases(rng):
     x = randn(rng, 3, 4)
     right = (1 - np.tanh(x) ** 2) * 1.0
+    big = rng.uniform(50, 150, (3, 4)) * rng.choice([-1.0, 1.0], (3, 4))
     return [
         Case(
             "numerical_gradient",
@@ -25,17 +26,34 @@ def numerical_cases(rng):
             (Named("sin_sum"), randn(rng, 2, 2)),
             function="numerical_gradient",
         ),
+        # every entry coupled to every other: an entry left perturbed (never restored, or
+        # restored to the wrong value) changes every later entry's answer
+        Case(
+            "numerical_gradient",
+            (Named("coupled"), randn(rng, 3, 4), randn(rng, 3, 4)),
+            function="numerical_gradient",
+        ),
         Case("gradient_check", (Named("tanh"), x, right), function="gradient_check"),
+        # gradients in the thousands: the relative error is ~1e-9, the absolute one ~1e-5, so
+        # a check that reports the absolute error (the usual shortcut) calls a right one wrong
+        Case(
+            "gradient_check", (Named("cubic_mix"), big, 3 * big**2 - 2), function="gradient_check"
+        ),
         Case("gradient_check", (Named("tanh"), x, np.tanh(x)), function="gradient_check"),
     ]
 
 
 def compare_gradient_check(student, expected, case):
-    """A relative error is judged by what it says, not digit by digit."""
+    """A relative error is judged by what it says, not digit by digit.
+
+    Two central differences with the same step agree to round-off (about 1e-11 here), a
+    one-sided one is off by about eps * f'' / 2 = 5e-6: a tolerance of 1e-7 tells them apart
+    on every draw (1e-5 let a one-sided difference through on 2 draws in 1000).
+    """
     if case.function != "gradient_check":
         return (
             None
-            if np.allclose(student, expected, rtol=1e-5, atol=1e-8)
+            if np.allclose(student, expected, rtol=1e-7, atol=1e-8)
             else "the numerical gradient differs"
         )
     value = float(np.asarray(student))

@@ -1,5 +1,7 @@
 """Checks for assignment 7: flatten, linear, linear_backward, losses."""
 
+import numpy as np
+
 import solutions as S
 from autograder.checks import Case, Component, Mistake, Variant, attach_mistakes, randn
 
@@ -19,11 +21,22 @@ def linear_cases(rng):
     ]
 
 
+LOGITS_HINT = "for logits of magnitude 1000 — subtract each row's maximum, not the batch's"
+
+
 def loss_cases(rng):
     cases = []
     for category, scale in (("basic", 1.0), ("basic", 3.0), ("large_logits", 300.0)):
         n, k = int(rng.integers(2, 9)), int(rng.integers(2, 7))
-        cases.append(Case(category, (randn(rng, n, k) * scale, rng.integers(0, k, n))))
+        cases.append(
+            Case(category, (randn(rng, n, k) * scale, rng.integers(0, k, n)), hint=LOGITS_HINT)
+        )
+    # N != K, so that a mean over the wrong axis or a transposed gradient cannot pass
+    cases.append(Case("basic", (randn(rng, 5, 3) * 2, rng.integers(0, 3, 5))))
+    # rows of very different scale (about 1000, 1 and -1000): one maximum for the whole batch
+    # underflows every exponential of the small rows to 0, and log(0) = -inf
+    mixed = randn(rng, 6, 4) + rng.permutation(np.resize([1000.0, 0.0, -1000.0], 6))[:, None]
+    cases.append(Case("large_logits", (mixed, rng.integers(0, 4, 6)), hint=LOGITS_HINT))
     return cases
 
 
