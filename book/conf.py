@@ -84,20 +84,10 @@ bibtex_reference_style = "author_year"
 import os  # noqa: E402
 
 if os.environ.get("BOOK_ONLY"):
-    _only = os.environ["BOOK_ONLY"]
+    from pathlib import Path  # noqa: E402
+
     nb_execution_excludepatterns = [
-        f"{name}.md"
-        for name in [
-            "convolution",
-            "channels",
-            "dilation",
-            "separable",
-            "activations",
-            "pooling",
-            "fully-connected",
-            "backprop",
-            "architectures",
-            "training",
-        ]
-        if name != _only
+        page.name
+        for page in Path(__file__).parent.glob("*.md")
+        if page.stem != os.environ["BOOK_ONLY"]
     ]
