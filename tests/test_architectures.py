@@ -77,28 +77,10 @@ class TorchBasicBlock(nn.Module):
 def test_residual_block_matches_torch(c_in, c_out, stride, training):
     rng = np.random.default_rng(0)
     block = S.ResidualBlock(c_in, c_out, stride).initialize(seed=2)
-    params = block.params()
-    for name in params:  # non-trivial batch-norm affine parameters
-        if "bn" in name or "downsample.1" in name:
-            params[name][...] = rng.uniform(0.5, 1.5, params[name].shape)
-    ref = TorchBasicBlock(c_in, c_out, stride).double()
-    ref.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in params.items()}, strict=False)
-    block.train(training)
-    ref.train(training)
-    x = rng.standard_normal((3, c_in, 7, 6))
-    dout = rng.standard_normal(block.output_shape(x.shape))
-    out = block.forward(x)
-    dx = block.backward(dout)
-    tx = torch.tensor(x, requires_grad=True)
-    tout = ref(tx)
-    tout.backward(torch.from_numpy(dout))
-    assert_close(out, tout, np.float64)
-    assert_close(dx, tx.grad, np.float64, "dx")
-    ref_grads = {k: p.grad.numpy() for k, p in ref.named_parameters()}
-    for name, grad in block.grads().items():
-        assert_close(grad, ref_grads[name], np.float64, name)
-    if training:  # running statistics follow PyTorch's update (unbiased variance)
-        np.testing.assert_allclose(block.bn1.running_var, ref.bn1.running_var.numpy(), atol=1e-12)
+    ref = TorchBasicBlock(c_in, c_out, stride)
+    check_block_against_torch(block, ref, rng.standard_normal((3, c_in, 7, 6)), training, rng)
+    # running statistics follow PyTorch's update (unbiased variance)
+    np.testing.assert_allclose(block.bn1.running_var, ref.bn1.running_var.numpy(), atol=1e-12)
 
 
 def test_functional_residual_block_identity_and_projection():
