@@ -537,6 +537,24 @@ def randomize_norms(layer, rng):
             p[...] = rng.uniform(0.5, 1.5, p.shape)
 
 
+def assert_forward_backward_match(layer, ref, x, rng):
+    """Output, dx and every parameter gradient of ``layer`` equal those of the torch module
+    ``ref`` (same weights, float64) for input x and a random upstream gradient."""
+    out = layer.forward(x)
+    assert out.shape == layer.output_shape(x.shape)
+    dout = rng.standard_normal(out.shape)
+    dx = layer.backward(dout)
+    tx = torch.tensor(x, requires_grad=True)
+    tout = ref(tx)
+    tout.backward(torch.from_numpy(dout))
+    assert_close(out, tout, np.float64)
+    assert_close(dx, tx.grad, np.float64, "dx")
+    ref_grads = {k: p.grad.numpy() for k, p in ref.named_parameters()}
+    assert set(ref_grads) == set(layer.grads())
+    for name, grad in layer.grads().items():
+        assert_close(grad, ref_grads[name], np.float64, name)
+
+
 def check_block_against_torch(block, ref, x, training, rng):
     """Forward, dx and every parameter gradient of ``block`` against the torch module ``ref``
     with the same weights, float64; in eval mode both use running statistics updated by one
@@ -553,18 +571,7 @@ def check_block_against_torch(block, ref, x, training, rng):
         ref.train(True)(torch.from_numpy(warm))
     block.train(training)
     ref.train(training)
-    out = block.forward(x)
-    assert out.shape == block.output_shape(x.shape)
-    dout = rng.standard_normal(out.shape)
-    dx = block.backward(dout)
-    tx = torch.tensor(x, requires_grad=True)
-    tout = ref(tx)
-    tout.backward(torch.from_numpy(dout))
-    assert_close(out, tout, np.float64)
-    assert_close(dx, tx.grad, np.float64, "dx")
-    ref_grads = {k: p.grad.numpy() for k, p in ref.named_parameters()}
-    for name, grad in block.grads().items():
-        assert_close(grad, ref_grads[name], np.float64, name)
+    assert_forward_backward_match(block, ref, x, rng)
 
 
 @pytest.mark.parametrize("training", [True, False])
@@ -699,20 +706,8 @@ def test_whole_network_on_a_small_input_matches_torch(build, torch_build, shape)
     ref.load_state_dict(
         {k: torch.from_numpy(v.copy()) for k, v in model.params().items()}, strict=False
     )
-    x = rng.standard_normal(shape)
-    out = model.forward(x)
-    assert out.shape == model.output_shape(shape) == (shape[0], 10)
-    dout = rng.standard_normal(out.shape)
-    dx = model.backward(dout)
-    tx = torch.tensor(x, requires_grad=True)
-    tout = ref(tx)
-    tout.backward(torch.from_numpy(dout))
-    assert_close(out, tout, np.float64)
-    assert_close(dx, tx.grad, np.float64, "dx")
-    ref_grads = {k: p.grad.numpy() for k, p in ref.named_parameters()}
-    assert set(ref_grads) == set(model.grads())
-    for name, grad in model.grads().items():
-        assert_close(grad, ref_grads[name], np.float64, name)
+    assert model.output_shape(shape) == (shape[0], 10)
+    assert_forward_backward_match(model, ref, rng.standard_normal(shape), rng)
 
 
 @pytest.mark.parametrize(
