@@ -3,8 +3,8 @@
 Everything is importable from here: ``from solutions import conv2d``. One module per chapter,
 with the chapter's slug: convolution, channels, dilation, separable, activations, pooling,
 fully_connected, backprop, architectures (the networks; their layers are in ``layers``),
-training (optimisers). Layouts and defaults follow
-``torch.nn.functional``, so PyTorch is a drop-in test oracle.
+training (initialisation, normalisation, dropout, optimisers, schedules). Layouts and
+defaults follow ``torch.nn.functional``, so PyTorch is a drop-in test oracle.
 """
 
 import os as _os
@@ -102,7 +102,28 @@ from solutions.layers import (
 )
 from solutions.pooling import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 from solutions.separable import depthwise_conv2d, pointwise_conv2d, separable_conv2d
-from solutions.training import SGD
+from solutions.training import (
+    SGD,
+    Adam,
+    AdamW,
+    adam_step,
+    batch_norm2d,
+    batch_norm2d_backward,
+    cosine_lr,
+    dropout,
+    dropout_backward,
+    fan_in_and_fan_out,
+    kaiming_normal,
+    kaiming_uniform,
+    layer_norm,
+    layer_norm_backward,
+    linear_warmup_lr,
+    sgd_step,
+    step_lr,
+    warmup_cosine_lr,
+    xavier_normal,
+    xavier_uniform,
+)
 
 # The public API: every function and class above, not the submodules themselves.
 __all__ = sorted(

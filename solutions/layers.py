@@ -35,6 +35,7 @@ from solutions.pooling import (
     max_pool2d_backward,
     pool_geometry,
 )
+from solutions.training import batch_norm2d, batch_norm2d_backward, dropout, dropout_backward
 
 Shape = tuple[int, ...]
 
@@ -104,6 +105,18 @@ class Layer:
         out = dict(self._grads)
         for prefix, child in self.children():
             out.update({f"{prefix}.{k}": v for k, v in child.grads().items()})
+        return out
+
+    def own_buffers(self) -> dict[str, np.ndarray]:
+        """This layer's own state that is not learned (batch norm's running statistics)."""
+        return {}
+
+    def buffers(self) -> dict[str, np.ndarray]:
+        """Every buffer, children's included, named as in PyTorch's ``state_dict``
+        (``"bn1.running_mean"``); not parameters: ``count_parameters`` leaves them out."""
+        out = dict(self.own_buffers())
+        for prefix, child in self.children():
+            out.update({f"{prefix}.{k}": v for k, v in child.buffers().items()})
         return out
 
     def load_params(self, values: dict[str, np.ndarray]) -> None:
@@ -494,8 +507,8 @@ class Flatten(Layer):
 
 
 class Dropout(Layer):
-    """Inverted dropout: in training, zero each value with probability p and scale the rest by
-    1/(1-p); in eval mode, the identity."""
+    """Inverted dropout (``training.dropout``): in training, zero each value with probability p
+    and scale the rest by 1/(1-p); in eval mode, the identity. ``seed`` fixes the masks."""
 
     def __init__(self, p: float = 0.5, seed: int = 0) -> None:
         super().__init__()
@@ -508,28 +521,33 @@ class Dropout(Layer):
         return f"Dropout(p={self.p})"
 
     def forward(self, x):
-        x = np.asarray(x)
-        if not self.training or self.p == 0:
-            self._cache = np.ones((), x.dtype)
-            return x
-        mask = (self.rng.random(x.shape) >= self.p).astype(x.dtype) / (1 - self.p)
-        self._cache = mask
-        return x * mask
+        out, mask = dropout(x, self.p, self.training, self.rng)
+        # evaluation is the identity, so its backward must not rescale: p = 0 there
+        self._cache = (mask, self.p if self.training else 0.0)
+        return out
 
     def backward(self, dout):
-        return dout * self._saved()
+        mask, p = self._saved()
+        return dropout_backward(dout, mask, p)
 
 
 class BatchNorm2d(Layer):
-    """Batch normalisation over (N, H, W) per channel; x (N, C, H, W) -> same shape.
+    """Batch normalisation over (N, H, W) per channel (``training.batch_norm2d``);
+    x (N, C, H, W) -> same shape.
 
-    Training: normalise with the batch mean and biased variance, update running statistics
-    with ``momentum`` (unbiased variance, as PyTorch). Eval: use the running statistics.
+    Training: normalise with the batch mean and biased variance, update the running statistics
+    in place with ``momentum`` (unbiased variance, as PyTorch). Eval: use the running
+    statistics. ``running_mean`` and ``running_var`` (float64, (C,)) are buffers, not
+    parameters: ``buffers()`` returns them, ``params()`` and ``count_parameters`` do not.
     """
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
         super().__init__()
         self.num_features = check_int(num_features, "num_features", 1)
+        if not (math.isfinite(eps) and eps >= 0):
+            raise ValueError(f"eps must be a finite number >= 0, got {eps}")
+        if not (0 <= momentum <= 1):
+            raise ValueError(f"momentum must be in [0, 1], got {momentum}")
         self.eps, self.momentum = eps, momentum
         self.running_mean = np.zeros(num_features)
         self.running_var = np.ones(num_features)
@@ -540,6 +558,9 @@ class BatchNorm2d(Layer):
     def own_param_shapes(self):
         return {"weight": (self.num_features,), "bias": (self.num_features,)}
 
+    def own_buffers(self):
+        return {"running_mean": self.running_mean, "running_var": self.running_var}
+
     def _init_own(self, rng, dtype, init):
         return {
             "weight": np.ones(self.num_features, dtype),
@@ -548,39 +569,38 @@ class BatchNorm2d(Layer):
 
     def forward(self, x):
         p = self._own_params()
-        x = np.asarray(x)
+        (x,) = as_float_arrays(("x", x))
         if x.ndim != 4 or x.shape[1] != self.num_features:
             raise ValueError(
                 f"BatchNorm2d({self.num_features}) needs (N, {self.num_features}, H, W), got {x.shape}"
             )
-        shape = (1, -1, 1, 1)
-        if self.training:
-            mean = x.mean(axis=(0, 2, 3))
-            var = x.var(axis=(0, 2, 3))
-            m = x.size // self.num_features
-            self.running_mean = (1 - self.momentum) * self.running_mean + self.momentum * mean
-            unbiased = var * m / max(m - 1, 1)
-            self.running_var = (1 - self.momentum) * self.running_var + self.momentum * unbiased
-        else:
-            mean, var = self.running_mean.astype(x.dtype), self.running_var.astype(x.dtype)
-        inv_std = 1.0 / np.sqrt(var + self.eps)
-        xhat = (x - mean.reshape(shape)) * inv_std.reshape(shape)
-        self._cache = (xhat, inv_std, self.training)
-        return p["weight"].reshape(shape) * xhat + p["bias"].reshape(shape)
+        gamma, beta = p["weight"].astype(x.dtype), p["bias"].astype(x.dtype)
+        self._cache = (x, gamma, self.training)
+        return batch_norm2d(
+            x,
+            gamma,
+            beta,
+            self.running_mean,
+            self.running_var,
+            self.training,
+            self.momentum,
+            self.eps,
+        )
 
     def backward(self, dout):
-        xhat, inv_std, training = self._saved()
+        x, gamma, training = self._saved()
+        if training:
+            dx, self._grads["weight"], self._grads["bias"] = batch_norm2d_backward(
+                dout, x, gamma, self.eps
+            )
+            return dx
+        # evaluation: the statistics are constants, so the layer is an affine map per channel
         shape = (1, -1, 1, 1)
-        gamma = self._params["weight"]
+        inv_std = (1.0 / np.sqrt(self.running_var + self.eps)).astype(x.dtype)
+        xhat = (x - self.running_mean.astype(x.dtype).reshape(shape)) * inv_std.reshape(shape)
         self._grads["weight"] = (dout * xhat).sum(axis=(0, 2, 3))
         self._grads["bias"] = dout.sum(axis=(0, 2, 3))
-        scale = (gamma * inv_std).reshape(shape)
-        if not training:
-            return dout * scale
-        m = dout.size // self.num_features
-        dsum = self._grads["bias"].reshape(shape)
-        dxhat_sum = self._grads["weight"].reshape(shape)
-        return scale * (dout - dsum / m - xhat * dxhat_sum / m)
+        return dout * (gamma * inv_std).reshape(shape)
 
 
 class Sequential(Layer):
