@@ -387,6 +387,16 @@ def sgd_step(
     return (param - lr * g).astype(param.dtype), velocity
 
 
+def _betas(betas: object) -> tuple[float, float]:
+    """Adam's (beta1, beta2), each in [0, 1)."""
+    if isinstance(betas, str) or not hasattr(betas, "__len__") or len(betas) != 2:
+        raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+    pair = tuple(_finite(b, f"betas[{i}]", 0.0, 1.0) for i, b in enumerate(betas))
+    if 1.0 in pair:
+        raise ValueError(f"betas must be in [0, 1), got {pair}")
+    return pair
+
+
 def adam_step(
     param: np.ndarray,
     grad: np.ndarray,
@@ -415,12 +425,7 @@ def adam_step(
     param, grad = _param_and_grad(param, grad)
     t = check_int(t, "t", 1)
     lr = _finite(lr, "lr", 0.0)
-    if not isinstance(betas, Sequence) or len(betas) != 2:
-        raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-    beta1 = _finite(betas[0], "betas[0]", 0.0, 1.0)
-    beta2 = _finite(betas[1], "betas[1]", 0.0, 1.0)
-    if beta1 == 1 or beta2 == 1:
-        raise ValueError(f"betas must be in [0, 1), got {tuple(betas)}")
+    beta1, beta2 = _betas(betas)
     eps = _finite(eps, "eps", 0.0)
     weight_decay = _finite(weight_decay, "weight_decay", 0.0)
     m = np.zeros_like(param) if m is None else _like("m", m, param)
@@ -497,12 +502,7 @@ class Adam:
         _finite(lr, "lr", 0.0)
         _finite(eps, "eps", 0.0)
         _finite(weight_decay, "weight_decay", 0.0)
-        if not isinstance(betas, Sequence) or len(betas) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        for i, beta in enumerate(betas):
-            if _finite(beta, f"betas[{i}]", 0.0, 1.0) == 1:
-                raise ValueError(f"betas[{i}] must be in [0, 1), got {beta}")
-        self.params, self.lr, self.betas, self.eps = params, lr, tuple(betas), eps
+        self.params, self.lr, self.betas, self.eps = params, lr, _betas(betas), eps
         self.weight_decay = weight_decay
         self.t = 0
         self.m: dict[str, np.ndarray] = {}

@@ -430,6 +430,7 @@ def test_bad_input_raises_value_error_naming_the_argument():
         (lambda: S.adam_step(g, g, np.ones(2), None, 1, 0.1), "m"),
         (lambda: S.adam_step(g, g, None, None, 1, 0.1, weight_decay=-1), "weight_decay"),
         (lambda: S.Adam({"w": g}, lr=-1.0), "lr"),
+        (lambda: S.Adam({"w": g}, betas=(0.9,)), "betas"),
         (lambda: S.SGD({"w": g}, lr=0.1, nesterov=True), "nesterov"),
         (lambda: S.step_lr(3, 0.1, step_size=0), "step_size"),
         (lambda: S.cosine_lr(-1, 0.1, 10), "step"),
