@@ -23,7 +23,7 @@ help:
 # folders are filtered out; its exit status still counts (pipefail).
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 \
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,portal]' 2>&1 \
 		| { grep -v "is ignored: it is neither a file nor a directory" || true; }
 	touch $@
 

@@ -229,6 +229,7 @@ def create_app(config: PortalConfig) -> Starlette:
             return "too large"
         form = await request.form(max_files=1, max_fields=10, max_part_size=2**16)
         if not security.csrf_ok(request.session, form.get("csrf")):
+            await form.close()
             return None
         return form
 
@@ -414,9 +415,12 @@ def create_app(config: PortalConfig) -> Starlette:
         if form is None:
             return page(request, "message.html", user, 400, title="Form expired",
                         message="The form expired: reload the page and upload again.")  # fmt: skip
-        code, body = await run_in_threadpool(
-            accept_upload, user, form.get("assignment"), form.get("file")
-        )
+        try:
+            code, body = await run_in_threadpool(
+                accept_upload, user, form.get("assignment"), form.get("file")
+            )
+        finally:
+            await form.close()  # the spooled upload's temporary file
         if code != 201:
             return redirect("/assignments", body["error"], request)
         return redirect(f"/submissions/{body['id']}")
@@ -474,10 +478,10 @@ def create_app(config: PortalConfig) -> Starlette:
             return JSONResponse({"error": "a valid bearer token is needed"}, 401)
         if int(request.headers.get("content-length") or 0) > security.MAX_UPLOAD_BYTES + 2**16:
             return JSONResponse({"error": "notebooks over 20 MB are refused"}, 413)
-        form = await request.form(max_files=1, max_fields=10, max_part_size=2**16)
-        code, body = await run_in_threadpool(
-            accept_upload, user, form.get("assignment"), form.get("file")
-        )
+        async with request.form(max_files=1, max_fields=10, max_part_size=2**16) as form:
+            code, body = await run_in_threadpool(
+                accept_upload, user, form.get("assignment"), form.get("file")
+            )
         return JSONResponse(body, code)
 
     async def api_submission(request: Request):
