@@ -137,9 +137,23 @@ class Server:
                 pids.append(int(status.parent.name))
         return pids
 
+    @staticmethod
+    def running(pids: list[int]) -> list[int]:
+        """Those of ``pids`` still running (a zombie waiting to be reaped has stopped)."""
+        alive = []
+        for pid in pids:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state not in ("Z", "X"):
+                alive.append(pid)
+        return alive
+
     def kill9(self) -> None:
         self.process.kill()
         self.process.wait()
+        self.log.close()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -27,12 +27,21 @@ from autograder.portal.store import MAX_ATTEMPTS, Claimed, Store
 
 
 def die_with_parent() -> None:
-    """Linux: be killed when the process that started this one dies (even by kill -9)."""
+    """Be killed when the process that started this one dies (even by kill -9): Linux's
+    PR_SET_PDEATHSIG, and a watch on the parent's id where that is not available."""
+    parent = os.getppid()
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def failure_result(claimed: Claimed, reason: str) -> dict:
