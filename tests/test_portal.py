@@ -22,6 +22,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -514,3 +515,60 @@ def test_resubmission_limit_and_late_policy(portal, store, samples):
     assert refused.headers["location"] == "/assignments"
     assert "no longer accepts submissions" in client.get("/assignments").text
     assert len(store.submissions_where()) == 3
+
+
+def test_roster_import_gives_each_student_a_link_and_passwords_work(portal, store, capsys):
+    from autograder.cli import main
+
+    roster = Path(portal.config.data_dir).parent / "roster.csv"
+    roster.write_text("id,first_name,last_name,email\numa,Uma,Ray,uma@example.org\nvic,Vic,,\n")
+    common = ["--course", str(portal.config.course_dir), "--data", str(portal.config.data_dir),
+              "--db", store.url, "--base-url", "http://127.0.0.1"]  # fmt: skip
+    assert main(["roster", str(roster), *common]) == 0
+    lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert [(login, how) for login, how, _ in lines] == [("uma", "new"), ("vic", "new")]
+    assert store.user_by_login("uma")["name"] == "Uma Ray"
+    assert store.user_by_login("uma")["email"] == "uma@example.org"
+    link = lines[0][2].removeprefix("http://127.0.0.1")
+    assert portal.client.get(link).headers["location"] == "/account"
+    token = csrf(portal.client, "/account")
+    saved = portal.client.post(
+        "/account", data={"password": "a long secret", "again": "a long secret", "csrf": token}
+    )
+    assert saved.status_code == 303
+    assert sign_in(portal.new_client(), "uma", "a long secret").status_code == 303
+    assert main(["roster", str(roster), "--passwords", *common]) == 0
+    lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert lines[1][1] == "updated" and lines[1][2].startswith("password ")
+    fresh = lines[1][2].removeprefix("password ")
+    assert sign_in(portal.new_client(), "vic", fresh).status_code == 303
+    assert sign_in(portal.new_client(), "uma", "a long secret").status_code == 401  # replaced
+
+
+@pytest.mark.slow
+def test_a_worker_on_a_dask_cluster_records_the_local_graders_scores(course, tmp_path, samples):
+    from distributed import LocalCluster
+
+    from autograder.grader import grade_notebook
+    from autograder.portal.worker import Worker
+
+    (tmp_path / "data").mkdir()
+    url = sqlite_url(tmp_path / "data" / "portal.db")
+    migrate(url)
+    store = Store(url, tmp_path / "data")
+    store.uploads.mkdir()
+    user_id, _ = store.add_user("wendy")
+    seed = store.assignment(SLUG)["seed"]
+    expected = {}
+    for kind in ("correct", "flawed"):
+        (store.uploads / f"{kind}.ipynb").write_bytes(samples[kind])
+        sid = store.add_submission(user_id, SLUG, f"{kind}.ipynb", "nb.ipynb", samples[kind])
+        local = grade_notebook(store.uploads / f"{kind}.ipynb", SLUG, seed=seed, course_dir=course)
+        expected[sid] = local["score"]
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        Worker(store, course, batch=2, scheduler=cluster.scheduler_address).run(max_idle=1)
+    got = {r["id"]: r["score"] for r in store.submissions_where()}
+    assert got == expected and expected[min(expected)] > expected[max(expected)]
+    store.close()
