@@ -572,3 +572,26 @@ def test_a_worker_on_a_dask_cluster_records_the_local_graders_scores(course, tmp
     got = {r["id"]: r["score"] for r in store.submissions_where()}
     assert got == expected and expected[min(expected)] > expected[max(expected)]
     store.close()
+
+
+def test_a_worker_stops_when_the_checks_change_so_a_regrade_uses_the_new_ones(store, course):
+    import os
+
+    from autograder.course import source_path
+    from autograder.portal.worker import Worker
+
+    queue_submissions(store, 1)
+    worker = Worker(store, course)
+    assert not worker.stale()
+    notebook = source_path(SLUG, course)
+    stat = notebook.stat()
+    os.utime(notebook, (stat.st_atime, stat.st_mtime + 5))
+    try:
+        assert worker.stale()
+        started = time.monotonic()
+        worker.run(max_idle=30)
+        assert time.monotonic() - started < 5
+        assert [j["status"] for j in job_rows(store)] == ["queued"]  # left for a fresh worker
+        assert not Worker(store, course).stale()
+    finally:
+        os.utime(notebook, (stat.st_atime, stat.st_mtime))

@@ -127,6 +127,7 @@ class WorkerPool:
         while not self.stopping.wait(2.0):
             for i, process in enumerate(self.processes):
                 if process.poll() is not None and not self.stopping.is_set():
+                    # a worker stops when the checks change, or it crashed: start a fresh one
                     print(f"portal: worker {process.pid} exited; starting another", file=sys.stderr)
                     self.processes[i] = subprocess.Popen(self.commands[i])
 

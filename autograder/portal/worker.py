@@ -96,6 +96,20 @@ class Worker:
         self.in_flight: set[int] = set()
         self.lock = threading.Lock()
         self.stopped = threading.Event()
+        self.loaded = self.grading_code()
+
+    def grading_code(self) -> dict[Path, float]:
+        """The files whose change changes a grade: the checks and the source notebooks."""
+        from autograder import checks
+
+        files = list(Path(checks.__file__).parent.glob("*.py"))
+        files += list((self.course_dir / "source").glob("*/*.ipynb"))
+        return {f: f.stat().st_mtime for f in files if f.exists()}
+
+    def stale(self) -> bool:
+        """True when the checks or a source notebook changed since this worker started: it
+        stops (the server starts a fresh one), so a regrade uses the new checks."""
+        return self.grading_code() != self.loaded
 
     def heartbeat(self) -> None:
         while not self.stopped.wait(self.lease / 3):
@@ -111,6 +125,9 @@ class Worker:
         threading.Thread(target=self.heartbeat, daemon=True).start()
         idle_since = time.monotonic()
         while not self.stopped.is_set():
+            if self.stale():
+                print(f"worker {self.owner}: the checks changed; stopping", file=sys.stderr)
+                break
             claimed = self.store.claim(self.owner, self.lease, self.batch)
             if not claimed:
                 if max_idle is not None and time.monotonic() - idle_since > max_idle:
