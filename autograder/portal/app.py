@@ -513,8 +513,9 @@ def create_app(config: PortalConfig) -> Starlette:
             return not_found(request, await run_in_threadpool(signed_in, request))
         pick = "last" if request.query_params.get("pick") == "last" else "best"
         class_report = await run_in_threadpool(reports.class_report, store, slugs, pick)
+        settings = await run_in_threadpool(lambda: [store.assignment(s) for s in slugs])
         return page(request, "instructor.html", user, report=class_report, pick=pick,
-                    assignments=[store.assignment(s) for s in slugs])  # fmt: skip
+                    assignments=settings)  # fmt: skip
 
     async def grades_csv(request: Request):
         from autograder.portal import reports
