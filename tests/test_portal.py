@@ -595,3 +595,13 @@ def test_a_worker_stops_when_the_checks_change_so_a_regrade_uses_the_new_ones(st
         assert not Worker(store, course).stale()
     finally:
         os.utime(notebook, (stat.st_atime, stat.st_mtime))
+
+
+def test_the_upload_page_says_clearly_what_is_wrong_with_a_file(portal, store):
+    password = with_password(store, "xena")
+    sign_in(portal.client, "xena", password)
+    refused = page_upload(portal.client, b"x = 1\n")
+    assert refused.status_code == 303 and refused.headers["location"] == "/assignments"
+    assert "This is not a Jupyter notebook (.ipynb)" in portal.client.get("/assignments").text
+    assert "not a Jupyter notebook" not in portal.client.get("/assignments").text  # shown once
+    assert store.submissions_where() == [] and list(store.uploads.iterdir()) == []
