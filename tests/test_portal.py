@@ -605,3 +605,22 @@ def test_the_upload_page_says_clearly_what_is_wrong_with_a_file(portal, store):
     assert "This is not a Jupyter notebook (.ipynb)" in portal.client.get("/assignments").text
     assert "not a Jupyter notebook" not in portal.client.get("/assignments").text  # shown once
     assert store.submissions_where() == [] and list(store.uploads.iterdir()) == []
+
+
+def test_concurrent_uploads_cannot_pass_the_hourly_limit_together(store):
+    user_id, _ = store.add_user("yuri")
+    store.assignment(SLUG)
+    barrier = threading.Barrier(8)
+
+    def try_one(i):
+        other = Store(store.url, store.data_dir)
+        try:
+            barrier.wait()
+            return other.add_submission(user_id, SLUG, f"y{i}.ipynb", "nb.ipynb", b"{}", per_hour=3)
+        finally:
+            other.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(try_one, range(8)))
+    assert sum(i is not None for i in ids) == 3
+    assert len(store.submissions_where()) == 3

@@ -284,11 +284,12 @@ def create_app(config: PortalConfig) -> Starlette:
         if refusal:
             return 403, {"error": refusal}
         limit = assignment["per_hour"]
+        too_many = {
+            "error": f"You have made {limit} submissions of {slug} in the last hour, the most "
+            "allowed: try again later."
+        }
         if limit and store.recent_count(user["id"], slug, at - timedelta(hours=1)) >= limit:
-            return 429, {
-                "error": f"You have made {limit} submissions of {slug} in the last hour, the most "
-                "allowed: try again later."
-            }
+            return 429, too_many  # the cheap check first; add_submission checks again, locked
         stored = f"{uuid.uuid4().hex}.ipynb"  # the client's file name is never a path here
         target = store.uploads / stored
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -299,8 +300,11 @@ def create_app(config: PortalConfig) -> Starlette:
             os.close(fd)
         original = Path(str(upload.filename or "notebook.ipynb").replace("\\", "/")).name
         submission_id = store.add_submission(
-            user["id"], slug, stored, original, data, late_days=days, penalty=penalty
+            user["id"], slug, stored, original, data, days, penalty, per_hour=limit
         )
+        if submission_id is None:
+            target.unlink()
+            return 429, too_many
         return 201, {"id": submission_id}
 
     # --- student pages ----------------------------------------------------------------------

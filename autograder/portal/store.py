@@ -343,10 +343,26 @@ class Store:
         data: bytes,
         late_days: int = 0,
         penalty: float = 0.0,
-    ) -> int:
+        per_hour: int | None = None,
+    ) -> int | None:
         """Record a submission already written to disk and queue its grading, in one
-        transaction; returns its id."""
+        transaction; returns its id, or None when the student already made ``per_hour``
+        submissions of ``slug`` in the last hour (checked under a lock on the student's row,
+        so concurrent uploads cannot pass the limit together)."""
         with self.engine.begin() as c:
+            c.execute(sa.select(users.c.id).where(users.c.id == user_id).with_for_update())
+            if per_hour is not None:
+                recent = c.execute(
+                    sa.select(sa.func.count())
+                    .select_from(submissions)
+                    .where(
+                        submissions.c.user_id == user_id,
+                        submissions.c.slug == slug,
+                        submissions.c.created_at >= now() - timedelta(hours=1),
+                    )
+                ).scalar_one()
+                if recent >= per_hour:
+                    return None
             new = c.execute(
                 submissions.insert().values(
                     user_id=user_id,
