@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help book chapter serve course exercises samples grade-samples validate test lint bench train install clean
+.PHONY: help book chapter serve portal course exercises samples grade-samples validate test lint bench train install clean
 
 help:
 	@echo "make course  - install, build the book and the student notebooks, grade the samples, report"
@@ -14,6 +14,7 @@ help:
 	@echo "make exercises - generate the nine student notebooks (exercises/release/)"
 	@echo "make samples - sample submissions per assignment: correct, partial, untouched (samples/)"
 	@echo "make validate - nbgrader validate: sources pass, untouched student notebooks fail"
+	@echo "make portal  - the submission portal on 127.0.0.1:8000 with the sample roster (sign-in links printed)"
 	@echo "make test    - lint (ruff) and the full test suite (PyTorch as oracle)"
 	@echo "make bench   - speed of the kernels and of LeNet training against PyTorch CPU"
 	@echo "make train   - train LeNet-5 on scikit-learn's digits, print the test accuracy"
@@ -23,7 +24,7 @@ help:
 # folders are filtered out; its exit status still counts (pipefail).
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 \
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,portal]' 2>&1 \
 		| { grep -v "is ignored: it is neither a file nor a directory" || true; }
 	touch $@
 
@@ -68,6 +69,7 @@ bench: install
 	$(PY) -m benchmarks
 	$(PY) -m benchmarks.train
 	$(PY) -m benchmarks.grading
+	$(PY) -m benchmarks.portal
 
 train: install
 	$(PY) -m solutions.train
@@ -98,3 +100,14 @@ chapter: install
 serve:
 	@echo "Serving the book on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(PY) -m http.server 8000 --bind 127.0.0.1 --directory book/_build/html
+
+# The submission portal with the sample roster: prints one-time sign-in links for the three
+# sample students and the instructor, then serves (data in exercises/portal/; Ctrl-C stops).
+PORTAL_PORT ?= 8000
+portal: install
+	$(VENV)/bin/autograder roster exercises/roster-sample.csv --course exercises \
+		--base-url http://127.0.0.1:$(PORTAL_PORT)
+	@echo "The instructor's one-time sign-in link:"
+	@$(VENV)/bin/autograder invite instructor --instructor --course exercises \
+		--base-url http://127.0.0.1:$(PORTAL_PORT)
+	$(VENV)/bin/autograder serve --course exercises --port $(PORTAL_PORT)

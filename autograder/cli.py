@@ -4,6 +4,8 @@
     autograder grade-all DIR --assignment SLUG [--workers N] [--out results.jsonl] [--force] [--seed N]
                          [--feedback DIR] [--timeout S] [--dask-scheduler ADDRESS]
     autograder nbgrader SLUG [--course DIR] [--db URL] [--workers N] [--dask-scheduler ADDRESS]
+    autograder serve --course DIR [--db URL] [--workers N] [--dask-scheduler ADDRESS]
+    autograder token STUDENT --course DIR    (and roster, invite, policy: the portal's commands)
 
 Exit status 0 whenever grading completed, whatever the scores; 2 when the grader itself could
 not run (bad arguments, unknown assignment).
@@ -233,12 +235,17 @@ def build_parser() -> argparse.ArgumentParser:
     for batch in (many, course):
         batch.add_argument("--workers", type=int, default=2, help="sandboxes running at once")
         batch.add_argument("--dask-scheduler", help="address of a Dask scheduler to grade on")
+    from autograder.portal.commands import add_commands  # imports no web code until run
+
+    add_commands(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if hasattr(args, "run"):  # the portal's commands
+        return args.run(args)
     if args.command == "grade":
         return _grade(args)
     if args.command == "grade-all":

@@ -43,7 +43,6 @@ def grade_course(
     Returns student -> result for the submissions that were graded. A submission the grader
     failed on is stored as needing manual grading, with the error in its comment.
     """
-    from nbgrader.api import Gradebook, MissingEntry
 
     db_url = db_url or f"sqlite:///{course_dir / 'gradebook.db'}"
     seed = fresh_seed() if seed is None else seed  # the same tests for every student
@@ -60,6 +59,26 @@ def grade_course(
     )
     results = {o.job.key: o.result for o in outcomes if o.result is not None}
     failures = {o.job.key: o.error for o in outcomes if o.result is None}
+    write_grades(slug, db_url, list(submissions), results, failures)
+    return results
+
+
+def write_grades(
+    slug: str,
+    db_url: str,
+    students: list[str],
+    results: dict[str, dict],
+    failures: dict[str, str] | None = None,
+) -> None:
+    """Store one grade per autograded test cell for each student into nbgrader's gradebook.
+
+    ``results``: student -> the grader's result; a student in ``students`` without one (or in
+    ``failures``, student -> the grader's error) is marked for manual grading, with the reason
+    in the comment. Also used by the portal to write the grades it collected.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    failures = failures or {}
     # nbgrader's own gradebook code trips SQLAlchemy warnings on every new submission: noise
     with warnings.catch_warnings(), Gradebook(db_url) as gb:
         warnings.filterwarnings("ignore", category=Warning, module="sqlalchemy")
@@ -73,7 +92,7 @@ def grade_course(
             ) from None
         notebook_id = assignment.notebooks[0].name
         solution_cell = next((c.name for c in assignment.notebooks[0].solution_cells), None)
-        for student in submissions:
+        for student in students:
             gb.update_or_create_student(student)
             try:
                 gb.find_submission(slug, student)
@@ -106,4 +125,3 @@ def grade_course(
                 comment = gb.find_comment(solution_cell, notebook_id, slug, student)
                 comment.auto_comment = ("Needs a look: " + "; ".join(reasons)) if reasons else None
         gb.db.commit()
-    return results
