@@ -1,8 +1,11 @@
 """The student library cnnlib: its test helpers, save and require, its quick checks, the
 reference modules the course builds, and how the grader and the release provide it."""
 
+import ast
 import re
+import shutil
 import sys
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -10,8 +13,16 @@ import pytest
 
 import solutions
 from autograder.checks import call, load, mistakes
-from autograder.course import SLUGS, release, run_in_process
-from autograder.grader import compare
+from autograder.course import (
+    SLUGS,
+    release,
+    release_path,
+    run_in_process,
+    solution_cells,
+    solved,
+    source_path,
+)
+from autograder.grader import compare, grade_notebook
 from autograder.library import (
     PACKAGE_SOURCE,
     earlier,
@@ -291,3 +302,199 @@ def test_the_package_uses_numpy_and_the_standard_library_only():
     text = PACKAGE_SOURCE.read_text()
     imported = set(re.findall(r"^\s*(?:import|from)\s+([A-Za-z_][\w]*)", text, re.MULTILINE))
     assert imported - set(sys.stdlib_module_names) - {"numpy", "__future__"} == set(), imported
+
+
+# --- the samples' libraries ------------------------------------------------------------------
+
+
+def test_the_samples_include_the_library_their_notebooks_save(course, tmp_path):
+    from autograder.samples import build_samples
+
+    build_samples(tmp_path / "samples", course)
+    correct, partial = (tmp_path / "samples" / "library" / kind for kind in ("correct", "partial"))
+    slugs_saved = [s for s in SLUGS if (correct / "cnnlib" / f"{s.replace('-', '_')}.py").exists()]
+    assert slugs_saved[:8] == list(SLUGS[:8])
+    with on_path(correct) as package:  # every saved function passes its quick check
+        for slug in slugs_saved:
+            for component in load(slug):
+                for name in component.references():
+                    function = package.require(slug, name)  # a warning would fail the test
+                    assert package.self_check(slug, name, function) is None, (slug, name)
+    # the partial samples plant channels' first mistake in conv2d: the later ones say so
+    with on_path(partial) as package, pytest.warns(package.LibraryWarning) as warned:
+        package.require("dilation", "conv2d")
+    messages = [str(w.message) for w in warned]
+    assert any(m.startswith("Your conv2d() from assignment 'channels' fails") for m in messages)
+
+
+# --- acceptance of issue 19 ---------------------------------------------------------------------
+
+
+def graded_functions() -> dict[str, set[str]]:
+    """slug -> the names of the functions its components grade."""
+    return {slug: {name for c in load(slug) for name in c.references()} for slug in SLUGS}
+
+
+def nbgrader_kind(cell) -> str:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return "solution" if meta.get("solution") else "test" if meta.get("grade") else "given"
+
+
+def code_cells(nb, kind: str) -> list:
+    return [c for c in nb.cells if c.cell_type == "code" and nbgrader_kind(c) == kind]
+
+
+def definitions(source: str) -> set[str]:
+    """Names a cell defines as functions (def, class, or a name bound to a lambda)."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return names
+
+
+def requires(source: str) -> dict[str, tuple[str, str]]:
+    """name -> (slug, function) for every `name = require(slug, function)` (or a tuple of
+    names for several functions) in a cell."""
+    bound = {}
+    for node in ast.walk(ast.parse(source)):
+        call = getattr(node, "value", None)
+        if not (
+            isinstance(node, ast.Assign)
+            and isinstance(call, ast.Call)
+            and getattr(call.func, "id", None) == "require"
+        ):
+            continue
+        slug, *functions = (a.value for a in call.args)
+        target = node.targets[0]
+        names = [e.id for e in target.elts] if isinstance(target, ast.Tuple) else [target.id]
+        bound.update({name: (slug, f) for name, f in zip(names, functions, strict=True)})
+    return bound
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_no_given_cell_of_a_released_notebook_defines_a_graded_function(course, slug):
+    graded = set().union(*graded_functions().values())
+    nb = nbformat.read(release_path(slug, course), as_version=4)
+    given = set().union(*(definitions(c.source) for c in code_cells(nb, "given")))
+    assert not given & graded, f"{slug}'s given cells define {sorted(given & graded)}"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_solution_cell_has_hints_above_it_that_give_no_solution_code(course, slug):
+    released = nbformat.read(release_path(slug, course), as_version=4)
+    answers = solution_cells(nbformat.read(source_path(slug), as_version=4))
+    for index, cell in enumerate(released.cells):
+        if cell.cell_type != "code" or nbgrader_kind(cell) != "solution":
+            continue
+        grade_id = cell.metadata["nbgrader"]["grade_id"]
+        above = released.cells[index - 1]
+        assert above.cell_type == "markdown", f"{slug}/{grade_id}: no markdown cell just above"
+        hints = re.findall(
+            r"<details>\s*<summary>\s*Hint[^<]*</summary>(.*?)</details>", above.source, re.DOTALL
+        )
+        assert hints and all(h.strip() for h in hints), f"{slug}/{grade_id} has no hint"
+        answer = answers[grade_id].source.split("### BEGIN SOLUTION")[1:]
+        code_lines = {
+            line.strip()
+            for part in answer
+            for line in part.split("### END SOLUTION")[0].splitlines()
+            if len(line.strip()) > 12
+        }
+        shown = [line for line in code_lines if any(line in h for h in hints)]
+        assert not shown, f"{slug}/{grade_id}: a hint shows solution code {shown}"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_an_assignment_imports_what_it_uses_of_earlier_ones_from_the_library(course, slug):
+    graded = graded_functions()
+    before = earlier(slug)
+    released = nbformat.read(release_path(slug, course), as_version=4)
+    source = nbformat.read(source_path(slug), as_version=4)
+    given = code_cells(released, "given")
+    assert "from cnnlib import" in given[0].source, f"{slug}: the first given cell imports cnnlib"
+    bound = {}
+    for cell in given:
+        bound.update(requires(cell.source))
+    for required_slug, function in bound.values():
+        assert required_slug in before, f"{slug} requires {function} from {required_slug}"
+        assert function in graded[required_slug], f"{required_slug} grades no {function}"
+    # what the notebook uses (its given and test cells, and the reference answers) of an
+    # earlier assignment's graded functions, without defining it, comes through require
+    cells = given + code_cells(released, "test") + code_cells(source, "solution")
+    used = {
+        node.id
+        for c in cells
+        for node in ast.walk(ast.parse(c.source.split("### BEGIN HIDDEN TESTS")[0]))
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
+    own = set().union(*(definitions(c.source) for c in code_cells(source, "solution")))
+    earlier_graded = set().union(set(), *(graded[s] for s in before))
+    missing = sorted((used & earlier_graded) - own - set(bound))
+    assert not missing, f"{slug} uses {missing} of earlier assignments without require"
+    # the last given cell saves exactly the assignment's graded functions
+    save = ast.parse(given[-1].source).body[-1].value
+    assert getattr(save.func, "id", None) == "save" and save.args[0].value == slug
+    saved = {a.id for a in save.args[1:] if isinstance(a, ast.Name)}
+    saved |= {e.id for a in save.args[1:] if isinstance(a, ast.Starred) for e in a.value.elts}
+    assert saved == graded[slug], f"{slug} saves {sorted(saved)}"
+
+
+def execute_as_a_student(notebook: Path, monkeypatch) -> nbformat.NotebookNode:
+    """Run a notebook the way make lab does: a kernel in the notebook's folder, with
+    PYTHONPATH=.. (the course folder, where cnnlib/ is); errors stay in the outputs."""
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("PYTHONPATH", "..")
+    nb = nbformat.read(notebook, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(notebook.parent)}},
+    )
+    client.execute()
+    nbformat.write(nb, notebook)
+    return nb
+
+
+def output_text(cell) -> str:
+    parts = []
+    for output in cell.get("outputs", []):
+        parts.append(output.get("text", ""))
+        parts += [output.get("ename", ""), output.get("evalue", "")]
+    return "\n".join(parts)
+
+
+def test_an_early_mistake_costs_no_later_marks_and_the_student_is_told_which_function(
+    course, tmp_path, monkeypatch
+):
+    """Assignment 2's conv2d adds the bias once per input channel; assignment 3 is right."""
+    student = tmp_path / "course"  # a student's course folder, as make exercises writes it
+    shutil.copytree(course / "release", student)
+    wrong = next(m for m in mistakes("channels") if m.function == "conv2d")
+    plan = {"convolution": None, "channels": {wrong.cell: wrong.code}, "dilation": None}
+    for slug, overrides in plan.items():
+        answers = nbformat.read(source_path(slug), as_version=4)
+        released = nbformat.read(release_path(slug, course), as_version=4)
+        nbformat.write(solved(released, answers, overrides), student / slug / f"{slug}.ipynb")
+    runs = {
+        slug: execute_as_a_student(student / slug / f"{slug}.ipynb", monkeypatch) for slug in plan
+    }
+
+    # the student's library holds the student's own conv2d, mistake included
+    assert "np.shape(x)[1] * np.asarray(b)" in (student / "cnnlib" / "channels.py").read_text()
+    # the dilation notebook says, in its first cell, which earlier function fails
+    first = output_text(code_cells(runs["dilation"], "given")[0])
+    assert "Your conv2d() from assignment 'channels' fails its check" in first
+    assert "expected 17, got 18" in first and "channels.ipynb" in first
+    # the grader supplies the reference conv2d of assignment 2: full marks for assignment 3
+    dilation = grade_notebook(student / "dilation" / "dilation.ipynb", "dilation", seed=3)
+    assert dilation["status"] == "graded"
+    assert dilation["score"] == dilation["max_score"], dilation
+    channels = grade_notebook(student / "channels" / "channels.ipynb", "channels", seed=3)
+    conv2d = next(c for c in channels["components"] if c["name"] == "test_conv2d")
+    assert conv2d["score"] < conv2d["max_score"]  # the mistake costs marks where it was made
