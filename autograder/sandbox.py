@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder._runner import encode_argument
+from autograder.library import GRADING_ENV
 
 RUNNER = Path(__file__).with_name("_runner.py")
 NOBODY = 65534
@@ -159,7 +160,7 @@ def _command(job: Path, use_bwrap: bool) -> tuple[list[str], dict[str, str]]:
         "MKL_NUM_THREADS": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
         # cnnlib's save() writes nothing and require() checks nothing under the grader
-        "CNNLIB_GRADING": "1",
+        GRADING_ENV: "1",
     }
     if use_bwrap:
         command = [bwrap_path(), "--ro-bind", sys.base_prefix, sys.base_prefix]

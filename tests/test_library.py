@@ -24,6 +24,7 @@ from autograder.course import (
 )
 from autograder.grader import compare, grade_notebook
 from autograder.library import (
+    GRADING_ENV,
     PACKAGE_SOURCE,
     earlier,
     library_files,
@@ -296,6 +297,10 @@ def test_the_release_ships_the_course_provided_package_and_no_saved_module(cours
     (package / "channels.py").write_text("def conv2d(): ...")  # someone's work left behind
     release(course, ("convolution",))
     assert sorted(p.name for p in package.iterdir()) == ["__init__.py"]
+
+
+def test_the_package_and_the_grader_agree_on_the_grading_switch(cnnlib):
+    assert cnnlib.GRADING_ENV == GRADING_ENV
 
 
 def test_the_package_uses_numpy_and_the_standard_library_only():
