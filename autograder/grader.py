@@ -316,7 +316,7 @@ def grade_component(
     rng: np.random.Generator,
     use_bwrap: bool,
     timeout: float | None = None,
-    library: dict[str, str] | None = None,
+    library: dict[str, str | bytes] | None = None,
 ) -> dict:
     """Run one component's cases on the submission's code in a sandbox and score them.
 
@@ -501,7 +501,7 @@ def grade_notebook(
         return result
     result["messages"] += messages
     # the reference versions of the earlier assignments: an early mistake costs nothing here
-    library = library_files(earlier(slug), course_dir)
+    library = library_files(earlier(slug), course_dir, bytecode=True)
     for index, component in enumerate(components):
         rng = np.random.default_rng([seed, index])
         result["components"].append(

@@ -70,12 +70,12 @@ def run_cases(
     timeout: float,
     limits: Limits | None = None,
     use_bwrap: bool | None = None,
-    library: dict[str, str] | None = None,
+    library: dict[str, str | bytes] | None = None,
 ) -> ChildResult:
     """Run the code ``cells`` ({"name", "source"}, in order), then each call {"function", "args", "kwargs", "output_arg"} in a sandbox.
 
-    ``library``: {relative path: text} of the files the child may import (the student
-    library ``cnnlib/``), written into the job folder's ``lib/``, which is on its path.
+    ``library``: {relative path: text or bytes} of the files the child may import (the
+    student library ``cnnlib/``), written into the job folder's ``lib/``, on its path.
     Returns the child's ``results.json`` (per call: an output description or an error) and
     the folder holding its output arrays; the caller loads them and removes the folder.
     """
@@ -91,7 +91,7 @@ def _write_job(
     timeout: float,
     limits: Limits,
     use_bwrap: bool,
-    library: dict[str, str],
+    library: dict[str, str | bytes],
 ) -> Path:
     """A fresh job folder: the runner, the code cells, the encoded calls, the limits and
     the library the code may import."""
@@ -104,7 +104,10 @@ def _write_job(
         if job / "lib" not in target.parents:
             raise ValueError(f"a library file outside the job's lib/: {relative!r}")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(text, encoding="utf-8")
     (job / "cells.json").write_text(json.dumps(cells))
     encoded = [
         {

@@ -26,6 +26,7 @@ from autograder.grader import compare, grade_notebook
 from autograder.library import (
     GRADING_ENV,
     PACKAGE_SOURCE,
+    compiled,
     earlier,
     library_files,
     on_path,
@@ -286,6 +287,34 @@ def test_in_the_sandbox_require_gives_the_reference_and_save_writes_nothing():
         assert child.results["stdout"] == ""  # nothing printed, nothing warned
     finally:
         cleanup(child)
+
+
+def test_the_sandbox_runs_the_library_from_the_bytecode_the_grader_compiled_once():
+    # the bytecode says something else than the source: what the child sees tells which ran
+    files = {"cnnlib/__init__.py": "VALUE = 'source'"}
+    files.update([compiled("cnnlib/__init__.py", "VALUE = 'bytecode'")])
+    cells = [
+        {
+            "name": "cell",
+            "source": "import cnnlib\n\ndef which():\n    return float(cnnlib.VALUE == 'bytecode')",
+        }
+    ]
+    calls = [{"function": "which", "args": [], "kwargs": {}, "output_arg": None}]
+    child = run_cases(cells, calls, 20, library=files)
+    try:
+        record = child.results["cases"][0]
+        assert record["ok"], child.results
+        assert float(np.load(child.out_dir / record["output"]["file"])) == 1.0
+    finally:
+        cleanup(child)
+    with_bytecode = library_files(("convolution",), bytecode=True)
+    assert sorted(with_bytecode) == sorted(
+        [*library_files(("convolution",))]
+        + [
+            f"cnnlib/__pycache__/{m}.{sys.implementation.cache_tag}.pyc"
+            for m in ("__init__", "convolution")
+        ]
+    )
 
 
 # --- the release ---------------------------------------------------------------------------
