@@ -42,7 +42,12 @@ from solutions.activations import (
 )
 from solutions.architectures import (
     alexnet,
+    bottleneck_block,
+    bottleneck_block_backward,
+    conv_multiply_adds,
     densenet121,
+    digits_net_forward,
+    digits_net_loss_and_grads,
     googlenet,
     lenet5,
     lenet5_classic,
@@ -50,8 +55,10 @@ from solutions.architectures import (
     mobilenet_v2,
     nin,
     residual_block,
+    residual_block_backward,
     resnet18,
     resnet50,
+    resnet_convs,
     vgg16,
 )
 from solutions.backprop import (

@@ -2,8 +2,9 @@
 
 Every constructor returns a ``Sequential`` of the layers in ``solutions.layers`` (the layer
 contract lives there); parameters are counted from the shapes, nothing is allocated until the
-weights are used. The functional forms at the end (``lenet5_forward``, ``residual_block``) are
-what the architectures exercise asks students to write.
+weights are used. The functional forms at the end (``lenet5_forward``, the residual and
+bottleneck blocks with their backward, ``resnet_convs``, ``conv_multiply_adds``, the digits
+network) are what the architectures exercise asks students to write.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import numpy as np
 
 from solutions import activations as act
 from solutions._validate import check_int
+from solutions.backprop import conv2d_backward
 from solutions.channels import conv2d
-from solutions.fully_connected import flatten, linear
+from solutions.fully_connected import flatten, linear, linear_backward, softmax_cross_entropy
 from solutions.layers import (
     AdaptiveAvgPool2d,
     AvgPool2d,
@@ -458,3 +460,247 @@ def residual_block(
     else:
         short = conv2d(x, w_shortcut, stride=stride)
     return act.relu(main + short)
+
+
+def residual_block_backward(
+    dout: np.ndarray,
+    x: np.ndarray,
+    w1: np.ndarray,
+    w2: np.ndarray,
+    w_shortcut: np.ndarray | None = None,
+    stride: int = 1,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Gradients of ``residual_block(x, w1, w2, w_shortcut, stride)``.
+
+    Args:
+        dout: upstream gradient, the block's output shape (N, C_out, H_out, W_out).
+        x, w1, w2, w_shortcut, stride: as in the forward call.
+
+    Returns:
+        (dx, dw1, dw2, dw_shortcut) of the shapes of x, w1, w2 and w_shortcut; dw_shortcut is
+        None for the identity shortcut. The sum sends the output ReLU's gradient to both
+        branches, and dx adds what comes back along each.
+    """
+    z1 = conv2d(x, w1, stride=stride, padding=1)
+    r1 = act.relu(z1)
+    main = conv2d(r1, w2, padding=1)
+    short = (
+        np.asarray(x, dtype=main.dtype)
+        if w_shortcut is None
+        else conv2d(x, w_shortcut, stride=stride)
+    )
+    if main.shape != short.shape:
+        raise ValueError(
+            f"identity shortcut needs the output shape {main.shape} to equal x {np.shape(x)}: "
+            "pass w_shortcut (a 1x1 projection)"
+        )
+    if np.shape(dout) != main.shape:
+        raise ValueError(
+            f"dout must have the block's output shape {main.shape}, got {np.shape(dout)}"
+        )
+    d = act.relu_backward(dout, main + short)
+    dr1, dw2, _ = conv2d_backward(d, r1, w2, padding=1)
+    dx, dw1, _ = conv2d_backward(act.relu_backward(dr1, z1), x, w1, stride=stride, padding=1)
+    if w_shortcut is None:
+        return dx + d, dw1, dw2, None
+    dx_short, dw_short, _ = conv2d_backward(d, x, w_shortcut, stride=stride)
+    return dx + dx_short, dw1, dw2, dw_short
+
+
+# the bottleneck block of the exercise: conv biases stand for the batch norms folded in
+# (in eval mode a batch norm is a per-channel scale and shift, which a convolution absorbs)
+_BOTTLENECK_KEYS = (
+    "conv1.weight",
+    "conv1.bias",
+    "conv2.weight",
+    "conv2.bias",
+    "conv3.weight",
+    "conv3.bias",
+)
+_SHORTCUT_KEYS = ("shortcut.weight", "shortcut.bias")
+
+
+def _bottleneck_parts(x, params, stride):
+    missing = [k for k in _BOTTLENECK_KEYS if k not in params]
+    if missing:
+        raise ValueError(f"params is missing {missing}")
+    projection = "shortcut.weight" in params
+    if projection and "shortcut.bias" not in params:
+        raise ValueError("params has 'shortcut.weight' but no 'shortcut.bias'")
+    p = params
+    z1 = conv2d(x, p["conv1.weight"], p["conv1.bias"])
+    z2 = conv2d(act.relu(z1), p["conv2.weight"], p["conv2.bias"], stride=stride, padding=1)
+    z3 = conv2d(act.relu(z2), p["conv3.weight"], p["conv3.bias"])
+    if projection:
+        short = conv2d(x, p["shortcut.weight"], p["shortcut.bias"], stride=stride)
+    else:
+        short = np.asarray(x, dtype=z3.dtype)
+        if short.shape != z3.shape:
+            raise ValueError(
+                f"identity shortcut needs the output shape {z3.shape} to equal x {short.shape}: "
+                "pass 'shortcut.weight' and 'shortcut.bias' (a 1x1 projection)"
+            )
+    return z1, z2, z3, short
+
+
+def bottleneck_block(x: np.ndarray, params: dict[str, np.ndarray], stride: int = 1) -> np.ndarray:
+    """ResNet's bottleneck block with biases instead of batch norm (torchvision's v1.5 form:
+    the stride is on the 3x3 convolution).
+
+    relu(conv3(relu(conv2(relu(conv1(x)))))) + shortcut(x)), conv1 1x1, conv2 3x3 with
+    ``stride`` and padding 1, conv3 1x1; the shortcut is the identity, or a 1x1 projection with
+    ``stride`` when params hold "shortcut.weight" and "shortcut.bias".
+
+    Args:
+        x: (N, C_in, H, W).
+        params: "conv1.weight" (W, C_in, 1, 1), "conv1.bias" (W,), "conv2.weight"
+            (W, W, 3, 3), "conv2.bias" (W,), "conv3.weight" (C_out, W, 1, 1), "conv3.bias"
+            (C_out,), optionally "shortcut.weight" (C_out, C_in, 1, 1), "shortcut.bias" (C_out,).
+        stride: of the 3x3 convolution and of the projection.
+
+    Returns:
+        (N, C_out, H_out, W_out), H_out = floor((H - 1) / stride) + 1.
+    """
+    _, _, z3, short = _bottleneck_parts(x, params, stride)
+    return act.relu(z3 + short)
+
+
+def bottleneck_block_backward(
+    dout: np.ndarray, x: np.ndarray, params: dict[str, np.ndarray], stride: int = 1
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Gradients of ``bottleneck_block(x, params, stride)``.
+
+    Args:
+        dout: upstream gradient, the block's output shape (N, C_out, H_out, W_out).
+        x, params, stride: as in the forward call.
+
+    Returns:
+        (dx, grads): dx of x's shape, grads a dict with the keys and shapes of ``params``.
+    """
+    z1, z2, z3, short = _bottleneck_parts(x, params, stride)
+    if np.shape(dout) != z3.shape:
+        raise ValueError(
+            f"dout must have the block's output shape {z3.shape}, got {np.shape(dout)}"
+        )
+    p, grads = params, {}
+    d = act.relu_backward(dout, z3 + short)
+    dr2, grads["conv3.weight"], grads["conv3.bias"] = conv2d_backward(
+        d, act.relu(z2), p["conv3.weight"]
+    )
+    dr1, grads["conv2.weight"], grads["conv2.bias"] = conv2d_backward(
+        act.relu_backward(dr2, z2), act.relu(z1), p["conv2.weight"], stride=stride, padding=1
+    )
+    dx, grads["conv1.weight"], grads["conv1.bias"] = conv2d_backward(
+        act.relu_backward(dr1, z1), x, p["conv1.weight"]
+    )
+    if "shortcut.weight" in p:
+        dx_short, grads["shortcut.weight"], grads["shortcut.bias"] = conv2d_backward(
+            d, x, p["shortcut.weight"], stride=stride
+        )
+        dx = dx + dx_short
+    else:
+        dx = dx + d
+    return dx, {k: grads[k] for k in p}
+
+
+def resnet_convs(blocks: list[int], bottleneck: bool) -> list[tuple[int, int, int, int, int]]:
+    """Every convolution of a ResNet on a 224x224 image, from the paper's table.
+
+    Args:
+        blocks: the number of blocks of each of the four stages ([2, 2, 2, 2] for ResNet-18,
+            [3, 4, 6, 3] for ResNet-34 and -50, [3, 4, 23, 3] for ResNet-101).
+        bottleneck: bottleneck blocks (1x1, 3x3, 1x1 with 4x wider outputs) or basic ones
+            (3x3, 3x3).
+
+    Returns:
+        (c_in, c_out, kernel, stride, output size) per convolution, in torchvision's order:
+        the stem's 7x7, then per block its main path and, in the first block of a stage whose
+        shape changes, the 1x1 projection. The stride of a bottleneck is on its 3x3
+        convolution (torchvision's v1.5).
+    """
+    if len(blocks) != 4 or any(int(b) < 1 for b in blocks):
+        raise ValueError(f"blocks must be four positive counts, got {blocks!r}")
+    convs = [(3, 64, 7, 2, 112)]
+    channels, size = 64, 56  # after the stem's max pooling
+    expansion = 4 if bottleneck else 1
+    for stage, (width, count) in enumerate(zip((64, 128, 256, 512), blocks, strict=True)):
+        for block in range(int(count)):
+            stride = 2 if stage > 0 and block == 0 else 1
+            out_size = (size - 1) // stride + 1
+            c_out = expansion * width
+            if bottleneck:
+                convs += [
+                    (channels, width, 1, 1, size),
+                    (width, width, 3, stride, out_size),
+                    (width, c_out, 1, 1, out_size),
+                ]
+            else:
+                convs += [(channels, width, 3, stride, out_size), (width, width, 3, 1, out_size)]
+            if stride != 1 or channels != c_out:
+                convs.append((channels, c_out, 1, stride, out_size))
+            channels, size = c_out, out_size
+    return convs
+
+
+def conv_multiply_adds(convs: list[tuple[int, int, int, int, int]]) -> int:
+    """Multiply-adds of convolutions for one image.
+
+    Args:
+        convs: rows (c_in, c_out, kernel, stride, output size) as ``resnet_convs`` gives.
+
+    Returns:
+        The sum over rows of c_out * c_in * kernel^2 * output size^2 (one multiply-add per
+        weight per output position; the bias adds are not counted).
+    """
+    return int(sum(int(co) * int(ci) * int(k) ** 2 * int(s) ** 2 for ci, co, k, _, s in convs))
+
+
+def digits_net_forward(params: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
+    """Logits of the exercise's small residual network for 8x8 digits.
+
+    conv 3x3 (1 -> C, padding 1, bias) - ReLU - residual block (identity, C maps) - flatten -
+    linear (C * 64 -> 10).
+
+    Args:
+        params: "stem.weight" (C, 1, 3, 3), "stem.bias" (C,), "block.w1" (C, C, 3, 3),
+            "block.w2" (C, C, 3, 3), "fc.weight" (10, C * 64), "fc.bias" (10,).
+        x: images, shape (N, 1, 8, 8).
+
+    Returns:
+        Logits of shape (N, 10).
+    """
+    h = act.relu(conv2d(x, params["stem.weight"], params["stem.bias"], padding=1))
+    out = residual_block(h, params["block.w1"], params["block.w2"])
+    return linear(flatten(out), params["fc.weight"], params["fc.bias"])
+
+
+def digits_net_loss_and_grads(
+    params: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray
+) -> tuple[float, dict[str, np.ndarray]]:
+    """Mean softmax cross-entropy of ``digits_net_forward`` and its gradients.
+
+    Args:
+        params: as ``digits_net_forward``.
+        x: images (N, 1, 8, 8); y: integer labels (N,) in [0, 10).
+
+    Returns:
+        (loss, grads), grads a dict with the keys and shapes of ``params``.
+    """
+    a = conv2d(x, params["stem.weight"], params["stem.bias"], padding=1)
+    h = act.relu(a)
+    out = residual_block(h, params["block.w1"], params["block.w2"])
+    features = flatten(out)
+    loss, dlogits = softmax_cross_entropy(
+        linear(features, params["fc.weight"], params["fc.bias"]), y
+    )
+    grads = {}
+    dfeatures, grads["fc.weight"], grads["fc.bias"] = linear_backward(
+        dlogits, features, params["fc.weight"]
+    )
+    dh, grads["block.w1"], grads["block.w2"], _ = residual_block_backward(
+        dfeatures.reshape(out.shape), h, params["block.w1"], params["block.w2"]
+    )
+    _, grads["stem.weight"], grads["stem.bias"] = conv2d_backward(
+        act.relu_backward(dh, a), x, params["stem.weight"], padding=1
+    )
+    return loss, {k: grads[k] for k in params}

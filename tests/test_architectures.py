@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 import solutions as S
-from tests.oracle import assert_close, torch_lenet5
+from tests.oracle import assert_close, t64, torch_lenet5
 
 
 @pytest.mark.parametrize(
@@ -730,3 +730,151 @@ def test_new_layers_keep_float32(layer, shape):
     dx = layer.backward(np.ones_like(out))
     assert dx.dtype == np.float32 and dx.shape == shape
     assert all(g.dtype == np.float32 for g in layer.grads().values())
+
+
+# --- the exercise's functional forms against torch's autograd ---------------------------------
+
+F = torch.nn.functional
+
+
+def torch_bottleneck(tx, tp, stride):
+    h = torch.relu(F.conv2d(tx, tp["conv1.weight"], tp["conv1.bias"]))
+    h = torch.relu(F.conv2d(h, tp["conv2.weight"], tp["conv2.bias"], stride=stride, padding=1))
+    h = F.conv2d(h, tp["conv3.weight"], tp["conv3.bias"])
+    if "shortcut.weight" in tp:
+        return torch.relu(
+            h + F.conv2d(tx, tp["shortcut.weight"], tp["shortcut.bias"], stride=stride)
+        )
+    return torch.relu(h + tx)
+
+
+@pytest.mark.parametrize("c_in,c_out,stride", [(3, 3, 1), (3, 5, 2), (2, 4, 1)])
+def test_residual_block_backward_equals_torch_autograd(c_in, c_out, stride):
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, c_in, 6, 5))
+    w1, w2 = rng.standard_normal((c_out, c_in, 3, 3)), rng.standard_normal((c_out, c_out, 3, 3))
+    ws = None if (c_in, stride) == (c_out, 1) else rng.standard_normal((c_out, c_in, 1, 1))
+    tx, tw1, tw2 = t64(x), t64(w1), t64(w2)
+    tws = None if ws is None else t64(ws)
+    main = F.conv2d(torch.relu(F.conv2d(tx, tw1, stride=stride, padding=1)), tw2, padding=1)
+    out = torch.relu(main + (tx if tws is None else F.conv2d(tx, tws, stride=stride)))
+    dout = rng.standard_normal(out.shape)
+    out.backward(torch.from_numpy(dout))
+    dx, dw1, dw2, dws = S.residual_block_backward(dout, x, w1, w2, ws, stride)
+    for ours, ref, name in ((dx, tx, "dx"), (dw1, tw1, "dw1"), (dw2, tw2, "dw2")):
+        assert_close(ours, ref.grad, np.float64, name)
+    if ws is None:
+        assert dws is None
+    else:
+        assert_close(dws, tws.grad, np.float64, "dw_shortcut")
+
+
+@pytest.mark.parametrize("c_in,width,c_out,stride", [(8, 2, 8, 1), (3, 2, 8, 2), (4, 3, 6, 1)])
+def test_bottleneck_block_and_backward_equal_torch_autograd(c_in, width, c_out, stride):
+    rng = np.random.default_rng(4)
+    shapes = {
+        "conv1.weight": (width, c_in, 1, 1),
+        "conv1.bias": (width,),
+        "conv2.weight": (width, width, 3, 3),
+        "conv2.bias": (width,),
+        "conv3.weight": (c_out, width, 1, 1),
+        "conv3.bias": (c_out,),
+    }
+    if (c_in, stride) != (c_out, 1):
+        shapes.update({"shortcut.weight": (c_out, c_in, 1, 1), "shortcut.bias": (c_out,)})
+    params = {k: rng.standard_normal(s) for k, s in shapes.items()}
+    x = rng.standard_normal((2, c_in, 7, 6))
+    tx, tp = t64(x), {k: t64(v) for k, v in params.items()}
+    out = torch_bottleneck(tx, tp, stride)
+    assert_close(S.bottleneck_block(x, params, stride), out, np.float64, "forward")
+    dout = rng.standard_normal(out.shape)
+    out.backward(torch.from_numpy(dout))
+    dx, grads = S.bottleneck_block_backward(dout, x, params, stride)
+    assert_close(dx, tx.grad, np.float64, "dx")
+    assert list(grads) == list(params)
+    for name, grad in grads.items():
+        assert_close(grad, tp[name].grad, np.float64, name)
+
+
+def conv_rows_of(model, shape):
+    """(c_in, c_out, kernel, stride, output size) of every Conv2d of a solutions ResNet, walked
+    with the layers' own output shapes (main path, then the projection, as torchvision)."""
+    rows = []
+
+    def walk(layer, shape):
+        if isinstance(layer, S.Conv2d):
+            out = layer.output_shape(shape)
+            rows.append(
+                (
+                    layer.in_channels,
+                    layer.out_channels,
+                    layer.kernel_size[0],
+                    layer.stride,
+                    out[2],
+                )
+            )
+            return out
+        if isinstance(layer, (S.ResidualBlock, S.Bottleneck)):
+            h = shape
+            for name, child in layer.children():
+                if name.startswith("conv"):
+                    h = walk(child, h)
+            if layer.downsample is not None:
+                walk(layer.downsample, shape)
+            return layer.output_shape(shape)
+        if isinstance(layer, S.Sequential):
+            for _, child in layer.layers:
+                shape = walk(child, shape)
+            return shape
+        return layer.output_shape(shape)
+
+    walk(model, shape)
+    return rows
+
+
+@pytest.mark.parametrize(
+    "build,blocks,bottleneck", [(S.resnet18, [2, 2, 2, 2], False), (S.resnet50, [3, 4, 6, 3], True)]
+)
+def test_resnet_convs_are_the_constructors_convolutions(build, blocks, bottleneck):
+    convs = S.resnet_convs(blocks, bottleneck)
+    assert convs == conv_rows_of(build(), (1, 3, 224, 224))
+    # each conv has a batch norm (2 per channel); the classifier reads the last conv's maps
+    fc_in = convs[-1][1]
+    count = sum(co * ci * k * k + 2 * co for ci, co, k, _, _ in convs) + fc_in * 1000 + 1000
+    assert count == S.count_parameters(build())
+
+
+def test_conv_multiply_adds_by_hand_and_for_resnet():
+    # AlexNet's first layer: 55 * 55 positions, 64 maps, 3 * 11 * 11 terms each
+    assert S.conv_multiply_adds([(3, 64, 11, 4, 55)]) == 70_276_800
+    assert S.conv_multiply_adds([(3, 64, 11, 4, 55), (2, 3, 1, 1, 4)]) == 70_276_800 + 96
+    # torchvision's figures: 1.81 and 4.09 billion multiply-adds with the classifier
+    assert S.conv_multiply_adds(S.resnet_convs([2, 2, 2, 2], False)) + 512 * 1000 == 1_814_073_344
+    assert S.conv_multiply_adds(S.resnet_convs([3, 4, 6, 3], True)) + 2048 * 1000 == 4_089_184_256
+
+
+def test_digits_net_loss_and_grads_equal_torch_autograd():
+    rng = np.random.default_rng(5)
+    c = 3
+    shapes = {
+        "stem.weight": (c, 1, 3, 3),
+        "stem.bias": (c,),
+        "block.w1": (c, c, 3, 3),
+        "block.w2": (c, c, 3, 3),
+        "fc.weight": (10, c * 64),
+        "fc.bias": (10,),
+    }
+    params = {k: rng.standard_normal(s) * 0.5 for k, s in shapes.items()}
+    x, y = rng.standard_normal((4, 1, 8, 8)), rng.integers(0, 10, 4)
+    tp, tx = {k: t64(v) for k, v in params.items()}, torch.from_numpy(x)
+    h = torch.relu(F.conv2d(tx, tp["stem.weight"], tp["stem.bias"], padding=1))
+    main = F.conv2d(torch.relu(F.conv2d(h, tp["block.w1"], padding=1)), tp["block.w2"], padding=1)
+    logits = F.linear(torch.relu(main + h).flatten(1), tp["fc.weight"], tp["fc.bias"])
+    ref = F.cross_entropy(logits, torch.from_numpy(y))
+    ref.backward()
+    assert_close(S.digits_net_forward(params, x), logits, np.float64, "logits")
+    loss, grads = S.digits_net_loss_and_grads(params, x, y)
+    assert loss == pytest.approx(ref.item(), abs=1e-12)
+    assert list(grads) == list(params)
+    for name, grad in grads.items():
+        assert_close(grad, tp[name].grad, np.float64, name)

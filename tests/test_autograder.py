@@ -26,7 +26,8 @@ from autograder.grader import grade_notebook
 from autograder.samples import planted
 from autograder.sandbox import bwrap_path
 
-# what the grader must say about each deliberate mistake (a phrase of the diagnosis)
+# what the grader must say about each deliberate mistake (a phrase of the diagnosis; a tuple
+# when one function has several mistakes, in the order they are written)
 EXPECTED_DIAGNOSIS = {
     ("convolution", "corr2d", "corr2d"): "kernel is flipped",
     ("convolution", "pad2d", "pad2d"): "one side",
@@ -53,8 +54,24 @@ EXPECTED_DIAGNOSIS = {
     ("backprop", "conv2d_backward", "conv2d_backward"): "not summed over the batch",
     ("architectures", "lenet5_forward", "lenet5_forward"): "sigmoid",
     ("architectures", "residual_block", "residual_block"): "ReLU after the sum",
-    ("architectures", "count_parameters", "count_parameters"): "biases are not counted",
+    ("architectures", "count_parameters", "count_parameters"): (
+        "biases are not counted",
+        "running statistics",
+    ),
+    ("architectures", "resnet_convs", "resnet_convs"): (
+        "first 1x1 convolution",
+        "whenever the shape changes",
+    ),
+    ("architectures", "conv_multiply_adds", "conv_multiply_adds"): "per output position",
+    ("architectures", "residual_block_backward", "residual_block_backward"): "shortcut's share",
+    ("architectures", "bottleneck_block", "bottleneck_block"): (
+        "projection shortcut's bias",
+        "before the sum",
+        "on the first 1x1",
+    ),
+    ("architectures", "bottleneck_block_backward", "bottleneck_block_backward"): "main path only",
     ("architectures", "sgd_step", "sgd_step"): "in place",
+    ("architectures", "digits_net_loss_and_grads", "digits_net_loss_and_grads"): "stem's ReLU",
     ("activations", "gelu_silu", "gelu"): "tanh approximation",
     ("activations", "gelu_silu", "silu_backward"): "product rule",
 }
@@ -98,17 +115,21 @@ def test_correct_submissions_get_full_marks(course, tmp_path, slug):
 
 @pytest.mark.parametrize("slug,cell,function", CASES, ids=["-".join(case) for case in CASES])
 def test_each_misconception_costs_points_and_is_diagnosed(course, tmp_path, slug, cell, function):
-    what, code = next(
-        (m.summary, m.code) for m in mistakes(slug) if (m.cell, m.function) == (cell, function)
-    )
-    result = grade_notebook(write_solved(course, slug, tmp_path, {cell: code}), slug, seed=12)
-    lost = [c for c in result["components"] if c["score"] < c["max_score"]]
-    assert lost, f"{what}: full marks"
-    assert 0 < result["score"] < result["max_score"], (
-        "partial credit: the rest of the work still counts"
-    )
-    diagnoses = [c["diagnosis"] or "" for c in lost]
-    assert any(EXPECTED_DIAGNOSIS[(slug, cell, function)] in d for d in diagnoses), diagnoses
+    written = [m for m in mistakes(slug) if (m.cell, m.function) == (cell, function)]
+    phrases = EXPECTED_DIAGNOSIS[(slug, cell, function)]
+    phrases = (phrases,) if isinstance(phrases, str) else phrases
+    assert len(phrases) == len(written), f"one expected phrase per mistake of {function}"
+    for mistake, phrase in zip(written, phrases, strict=True):
+        what, code = mistake.summary, mistake.code
+        path = write_solved(course, slug, tmp_path, {cell: code})
+        result = grade_notebook(path, slug, seed=12)
+        lost = [c for c in result["components"] if c["score"] < c["max_score"]]
+        assert lost, f"{what}: full marks"
+        assert 0 < result["score"] < result["max_score"], (
+            "partial credit: the rest of the work still counts"
+        )
+        diagnoses = [c["diagnosis"] or "" for c in lost]
+        assert any(phrase in d for d in diagnoses), (what, diagnoses)
 
 
 def test_untouched_notebook_scores_zero_and_says_why(course):
