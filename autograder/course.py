@@ -1,6 +1,6 @@
 """The nbgrader course in ``exercises/``: assignments, student versions, solution cells.
 
-``python -m autograder.course release`` (``make exercises``) generates the nine student
+``python -m autograder.course release`` (``make exercises``) generates the ten student
 notebooks into nbgrader's standard place, ``exercises/release/<slug>/<slug>.ipynb``.
 ``python -m autograder.course validate`` checks that every source notebook passes and every
 untouched student notebook fails.
@@ -23,7 +23,7 @@ import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE_DIR = REPO / "exercises"
-# the nine assignments, in the book's order; the slug names the folder and the notebook
+# the ten assignments, in the book's order; the slug names the folder and the notebook
 SLUGS = (
     "convolution",
     "channels",
@@ -34,6 +34,7 @@ SLUGS = (
     "fully-connected",
     "backprop",
     "architectures",
+    "training",
 )
 SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
