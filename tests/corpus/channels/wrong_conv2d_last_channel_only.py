@@ -1,7 +1,7 @@
 """Assigns instead of accumulating in the loop over input channels: only the last one counts.
 
 loses: test_conv2d
-says: only the last input channel
+says: Only the last input channel
 """
 # ruff: noqa: F821, E402, B905, B007, F841 - notebook cells, as a student writes them
 

@@ -1,7 +1,7 @@
 """Rounds the number of steps up (ceil), as if a last partial window still counted.
 
 loses: test_conv_output_size
-says: rounded up
+says: rounded up (ceil)
 """
 # ruff: noqa: F821, E402, B905, B007, F841 - notebook cells, as a student writes them
 

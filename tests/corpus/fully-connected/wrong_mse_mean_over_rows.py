@@ -1,7 +1,7 @@
 """Divides by the number of rows (the batch size) instead of the number of elements.
 
 loses: test_mse_loss
-says: every element
+says: the number of rows
 """
 # ruff: noqa: F821, E402, B905, B007, F841 - notebook cells, as a student writes them
 

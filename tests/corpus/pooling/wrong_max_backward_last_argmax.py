@@ -1,7 +1,7 @@
 """Picks the last maximum of a window (>= in a scan) where PyTorch takes the first.
 
 loses: test_pool_backward
-says: every cell that ties
+says: the last of the tied maxima
 """
 # ruff: noqa: F821, E402, B905, B007, F841 - notebook cells, as a student writes them
 
