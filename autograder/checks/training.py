@@ -605,3 +605,49 @@ def train_convnet(params, x, y, epochs, batch_size=32, lr=1e-3, seed=0):
     ),
 ]
 attach_mistakes(COMPONENTS, MISTAKES)
+
+
+# Misconceptions met in the corpus of student submissions (tests/corpus/training/): the
+# grader recognises them; they are not planted in the samples.
+RECOGNISED = [
+    Mistake(
+        cell="kaiming_normal",
+        component="test_kaiming_normal",
+        function="kaiming_normal",
+        summary="counts the fan on the output side",
+        diagnosis="The standard deviation uses fan_out = C_out · kh · kw: He initialisation (PyTorch's default mode) divides by fan_in = C_in · kh · kw, the inputs of one output.",
+        code="""
+def kaiming_normal(shape, rng=None):
+    rng = np.random.default_rng(rng)
+    return rng.standard_normal(shape) * np.sqrt(2.0 / (shape[0] * int(np.prod(shape[2:]))))
+""",
+    ),
+    Mistake(
+        cell="batch_norm2d",
+        component="test_batch_norm2d",
+        function="update_running_stats",
+        summary="swaps momentum and 1 - momentum in the running averages",
+        diagnosis="The momentum and 1 − momentum are swapped: PyTorch's momentum weighs the new batch statistic, r = (1 − momentum) · r + momentum · statistic.",
+        code="""
+def update_running_stats(running_mean, running_var, x, momentum=0.1):
+    mean, unbiased = x.mean(axis=(0, 2, 3)), x.var(axis=(0, 2, 3), ddof=1)
+    return momentum * running_mean + (1 - momentum) * mean, momentum * running_var + (1 - momentum) * unbiased
+""",
+    ),
+    Mistake(
+        cell="sgd_step",
+        component="test_sgd_step",
+        function="sgd_step",
+        summary="averages the velocity (dampening = momentum)",
+        diagnosis="The velocity is an average, v = momentum · v + (1 − momentum) · g (dampening): PyTorch's SGD sums, v = momentum · v + g.",
+        code="""
+def sgd_step(param, grad, velocity, lr, momentum=0.0, weight_decay=0.0):
+    g = grad + weight_decay * param
+    if not momentum:
+        return param - lr * g, velocity
+    velocity = g if velocity is None else momentum * velocity + (1 - momentum) * g
+    return param - lr * velocity, velocity
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, RECOGNISED)
