@@ -6,12 +6,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help book chapter serve course exercises samples grade-samples validate test lint bench train install clean
+.PHONY: help book chapter serve course exercises samples grade-samples validate test lint bench train install clean lab
 
 help:
 	@echo "make course  - install, build the book and the student notebooks, grade the samples, report"
 	@echo "make book    - build the book (book/_build/html); make serve - read it on localhost:8000"
 	@echo "make exercises - generate the ten student notebooks (exercises/release/)"
+	@echo "make lab     - JupyterLab on the student notebooks, as a student works (Validate button)"
 	@echo "make samples - sample submissions per assignment: correct, partial, untouched (samples/)"
 	@echo "make validate - nbgrader validate: sources pass, untouched student notebooks fail"
 	@echo "make test    - lint (ruff) and the full test suite (PyTorch as oracle)"
@@ -50,6 +51,15 @@ grade-samples: samples
 
 exercises: install
 	$(PY) -m autograder.course release
+
+# JupyterLab on the student notebooks, as a student works: every kernel starts in its
+# notebook's folder, so PYTHONPATH=.. is the course folder, where the student library cnnlib/
+# sits beside the assignment folders; nbgrader's extension puts Validate in the toolbar.
+lab: exercises
+	@$(VENV)/bin/jupyter labextension list 2>&1 | grep "@jupyter/nbgrader.*enabled" >/dev/null \
+		|| { echo "nbgrader's JupyterLab extension is not enabled (make install)"; exit 1; }
+	cd exercises/release && PYTHONPATH=.. $(CURDIR)/$(VENV)/bin/jupyter lab --ip=127.0.0.1 \
+		$$(test "$$(id -u)" != 0 || echo --allow-root) $(LAB_FLAGS)
 
 samples: exercises
 	$(PY) -m autograder.samples

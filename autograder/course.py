@@ -1,9 +1,12 @@
 """The nbgrader course in ``exercises/``: assignments, student versions, solution cells.
 
 ``python -m autograder.course release`` (``make exercises``) generates the ten student
-notebooks into nbgrader's standard place, ``exercises/release/<slug>/<slug>.ipynb``.
+notebooks into nbgrader's standard place, ``exercises/release/<slug>/<slug>.ipynb``, and the
+student library's course-provided part beside them, ``exercises/release/cnnlib/__init__.py``.
 ``python -m autograder.course validate`` checks that every source notebook passes and every
-untouched student notebook fails.
+untouched student notebook fails. ``python -m autograder.course library DIR`` writes a
+library of reference modules into ``DIR/cnnlib/``, for running the notebooks with nbgrader's
+own tools (``PYTHONPATH=DIR nbgrader autograde ...``).
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import linecache
 import os
 import re
 import sys
+import tempfile
 import traceback
 import warnings
 from dataclasses import dataclass
@@ -72,7 +77,10 @@ def nbgrader_api(course_dir: Path = COURSE_DIR, **overrides):
 
 
 def release(course_dir: Path = COURSE_DIR, slugs: tuple[str, ...] = SLUGS) -> list[Path]:
-    """nbgrader generate_assignment for each slug; returns the student notebooks' paths."""
+    """nbgrader generate_assignment for each slug, and the course-provided part of the
+    student library (``release/cnnlib/__init__.py``); returns the student notebooks' paths."""
+    from autograder.library import release_package
+
     api = nbgrader_api(course_dir)
     paths = []
     for slug in slugs:
@@ -82,6 +90,7 @@ def release(course_dir: Path = COURSE_DIR, slugs: tuple[str, ...] = SLUGS) -> li
                 f"nbgrader could not generate {slug}:\n{result['log']}\n{result.get('error', '')}"
             )
         paths.append(release_path(slug, course_dir))
+    release_package(course_dir / "release")
     return paths
 
 
@@ -130,25 +139,60 @@ class CellOutcome:
     error: str = ""
 
 
-def run_in_process(nb) -> dict[str, CellOutcome]:
+def run_in_process(
+    nb, library: Path | None = None, warned: list[str] | None = None
+) -> dict[str, CellOutcome]:
     """Execute a *trusted* notebook's code cells in one fresh namespace, in order; report each
-    test cell. For the course's own checks only: student code is never run this way."""
+    test cell. For the course's own checks only: student code is never run this way.
+
+    The notebook imports the student library ``cnnlib`` from ``library`` (a folder holding
+    ``cnnlib/``; its last cell saves into it), by default from a fresh temporary one with
+    the reference module of every assignment. ``warned`` receives the library's warnings.
+    Cells are registered with ``linecache``, as IPython does, so that ``save`` finds the
+    source of the notebook's functions.
+    """
+    from autograder.library import on_path, write_library
+
     namespace: dict = {"__name__": "__notebook__"}
     outcomes = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        meta = nbgrader_meta(cell)
-        try:
-            with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
-                exec(compile(cell.source, f"<{meta.get('grade_id', 'cell')}>", "exec"), namespace)
-            if meta.get("grade"):
-                outcomes[meta["grade_id"]] = CellOutcome(True)
-        except Exception as error:  # noqa: BLE001 - a failing test is the point
-            if not meta.get("grade"):
-                raise
-            last = traceback.format_exception_only(type(error), error)[-1].strip()
-            outcomes[meta["grade_id"]] = CellOutcome(False, last)
+    with contextlib.ExitStack() as stack:
+        if library is None:
+            library = write_library(Path(stack.enter_context(tempfile.TemporaryDirectory())))
+        cnnlib = stack.enter_context(on_path(library))
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            meta = nbgrader_meta(cell)
+            filename = f"<cell {index}: {meta.get('grade_id', 'cell')}>"
+            linecache.cache[filename] = (
+                len(cell.source),
+                None,
+                cell.source.splitlines(True),
+                filename,
+            )
+            stack.callback(linecache.cache.pop, filename, None)
+            try:
+                with (
+                    contextlib.redirect_stdout(io.StringIO()),
+                    warnings.catch_warnings(record=True) as caught,
+                ):
+                    warnings.simplefilter("always", cnnlib.LibraryWarning)
+                    try:
+                        exec(compile(cell.source, filename, "exec"), namespace)
+                    finally:
+                        if warned is not None:
+                            warned += [
+                                str(w.message)
+                                for w in caught
+                                if w.category is cnnlib.LibraryWarning
+                            ]
+                if meta.get("grade"):
+                    outcomes[meta["grade_id"]] = CellOutcome(True)
+            except Exception as error:  # noqa: BLE001 - a failing test is the point
+                if not meta.get("grade"):
+                    raise
+                last = traceback.format_exception_only(type(error), error)[-1].strip()
+                outcomes[meta["grade_id"]] = CellOutcome(False, last)
     return outcomes
 
 
@@ -174,11 +218,16 @@ def validate(course_dir: Path = COURSE_DIR) -> bool:
     """nbgrader's validator: sources must pass, untouched student notebooks must fail."""
     from nbgrader.validator import Validator
 
+    from autograder.library import earlier, for_kernels, write_library
+
     validator = Validator(config=nbgrader_config(course_dir))
     ok = True
     for slug in SLUGS:
-        source = validator.validate(str(source_path(slug, course_dir)))
-        student = validator.validate(str(release_path(slug, course_dir)))
+        # the kernels find cnnlib with the reference modules of the assignments before
+        with tempfile.TemporaryDirectory() as library:
+            with for_kernels(write_library(Path(library), earlier(slug), course_dir)):
+                source = validator.validate(str(source_path(slug, course_dir)))
+                student = validator.validate(str(release_path(slug, course_dir)))
         source_ok = not source.get("failed") and not source.get("changed")
         student_fails = bool(student.get("failed"))
         ok &= source_ok and student_fails
@@ -191,7 +240,8 @@ def validate(course_dir: Path = COURSE_DIR) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Manage the nbgrader course in exercises/.")
-    parser.add_argument("command", choices=["release", "validate"])
+    parser.add_argument("command", choices=["release", "validate", "library"])
+    parser.add_argument("folder", nargs="?", type=Path, help="library: where to write cnnlib/")
     args = parser.parse_args(argv)
     if args.command == "release":
         for path in release():
@@ -199,6 +249,15 @@ def main(argv: list[str] | None = None) -> int:
             if problems:
                 raise SystemExit(f"{path} shows solutions or hidden tests: {problems}")
             print(f"student notebook: {path.relative_to(REPO)}")
+        print(f"student library: {(COURSE_DIR / 'release' / 'cnnlib').relative_to(REPO)}/")
+        return 0
+    if args.command == "library":
+        from autograder.library import write_library
+
+        if args.folder is None:
+            parser.error("library needs a folder")
+        folder = write_library(args.folder)
+        print(f"reference library (instructors only): {folder / 'cnnlib'}/")
         return 0
     return 0 if validate() else 1
 

@@ -22,6 +22,7 @@ from autograder import checks
 from autograder._runner import changed_argument, decode_output, hold_arguments, name_argument
 from autograder.checks import Case, Component, call
 from autograder.course import COURSE_DIR, nbgrader_meta, source_path
+from autograder.library import earlier, library_files
 from autograder.sandbox import ChildResult, bwrap_path, cleanup, run_cases
 
 MAX_NOTEBOOK_BYTES = 20 * 2**20
@@ -317,8 +318,12 @@ def grade_component(
     rng: np.random.Generator,
     use_bwrap: bool,
     timeout: float | None = None,
+    library: dict[str, str] | None = None,
 ) -> dict:
-    """Run one component's cases on the submission's code in a sandbox and score them."""
+    """Run one component's cases on the submission's code in a sandbox and score them.
+
+    ``library``: the files of the student library the code may import (``cnnlib/``).
+    """
     cases = component.cases(rng)
     calls = [
         {
@@ -330,7 +335,7 @@ def grade_component(
         for c in cases
     ]
     timeout = component.timeout if timeout is None else min(timeout, component.timeout)
-    child: ChildResult = run_cases(cells, calls, timeout, use_bwrap=use_bwrap)
+    child: ChildResult = run_cases(cells, calls, timeout, use_bwrap=use_bwrap, library=library)
     try:
         records = child.results.get("cases")
         records = records if isinstance(records, list) else []
@@ -497,9 +502,13 @@ def grade_notebook(
         ]
         return result
     result["messages"] += messages
+    # the reference versions of the earlier assignments: an early mistake costs nothing here
+    library = library_files(earlier(slug), course_dir)
     for index, component in enumerate(components):
         rng = np.random.default_rng([seed, index])
-        result["components"].append(grade_component(component, cells, rng, use_bwrap, timeout))
+        result["components"].append(
+            grade_component(component, cells, rng, use_bwrap, timeout, library)
+        )
     result["score"] = float(sum(c["score"] for c in result["components"]))
     result["seconds"] = round(time.perf_counter() - start, 3)
     return result

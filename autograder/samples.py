@@ -3,7 +3,10 @@
 Each mistake is a classic misconception (written once, in the assignment's checks), planted
 by redefining one function after the correct solution code. The project's tests check that every one of them fails its own
 visible test cell; ``make samples`` builds, per assignment, a fully correct submission, a
-partially correct one (its first mistake planted) and an untouched one.
+partially correct one (its first mistake planted) and an untouched one, and for the correct
+and the partial kinds the student library their notebooks save, run one after the other as
+a student would (``samples/library/<kind>/cnnlib/``): the partial one shows how an early mistake is
+reported by the later assignments that build on it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ import nbformat
 from autograder.course import COURSE_DIR, REPO, SLUGS, release_path, solved, source_path
 
 SAMPLES_DIR = REPO / "samples"
+# the kinds whose notebooks run through to their last cell, saving a library (an untouched
+# notebook stops at the first given cell that calls an earlier, unwritten function)
+LIBRARY_KINDS = ("correct", "partial")
 
 
 def planted(slug: str, cell: str) -> str:
@@ -45,19 +51,36 @@ def sample_notebooks(slug: str, course_dir: Path = COURSE_DIR) -> dict[str, nbfo
 
 
 def build_samples(out_dir: Path = SAMPLES_DIR, course_dir: Path = COURSE_DIR) -> list[Path]:
-    """Write samples/<slug>/<kind>/<slug>.ipynb for every assignment (the student notebooks
-    must exist: ``make exercises``)."""
+    """Write samples/<slug>/<kind>/<slug>.ipynb for every assignment and the student
+    library the correct and the partial ones save (samples/library/<kind>/cnnlib/); the student
+    notebooks must exist (``make exercises``). Returns the notebooks' paths."""
     if out_dir.exists():
         shutil.rmtree(out_dir)
     written = []
     (out_dir / "results").mkdir(parents=True)
+    by_kind: dict[str, list[nbformat.NotebookNode]] = {}
     for slug in SLUGS:
         for kind, nb in sample_notebooks(slug, course_dir).items():
             path = out_dir / slug / kind / f"{slug}.ipynb"
             path.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, path)
             written.append(path)
+            by_kind.setdefault(kind, []).append(nb)
+    for kind in LIBRARY_KINDS:
+        build_library(by_kind[kind], out_dir / "library" / kind)
     return written
+
+
+def build_library(notebooks: list[nbformat.NotebookNode], folder: Path) -> Path:
+    """Run the notebooks (trusted: the course's own samples) one after the other, in the
+    course's order, on one library, as a student would; returns the library's folder."""
+    from autograder.course import run_in_process
+    from autograder.library import write_library
+
+    write_library(folder, ())  # the course-provided package only
+    for nb in notebooks:
+        run_in_process(nb, folder, warned=[])  # the library's warnings are the point here
+    return folder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{len(paths)} sample submissions in {args.out}/<assignment>/{{correct,partial,untouched}}/"
     )
+    print(f"the student library they save: {args.out}/library/{{correct,partial}}/cnnlib/")
     return 0
 
 

@@ -69,26 +69,41 @@ def run_cases(
     timeout: float,
     limits: Limits | None = None,
     use_bwrap: bool | None = None,
+    library: dict[str, str] | None = None,
 ) -> ChildResult:
     """Run the code ``cells`` ({"name", "source"}, in order), then each call {"function", "args", "kwargs", "output_arg"} in a sandbox.
 
+    ``library``: {relative path: text} of the files the child may import (the student
+    library ``cnnlib/``), written into the job folder's ``lib/``, which is on its path.
     Returns the child's ``results.json`` (per call: an output description or an error) and
     the folder holding its output arrays; the caller loads them and removes the folder.
     """
     use_bwrap = bwrap_path() is not None if use_bwrap is None else use_bwrap
-    job = _write_job(cells, calls, timeout, limits or Limits(), use_bwrap)
+    job = _write_job(cells, calls, timeout, limits or Limits(), use_bwrap, library or {})
     command, env = _command(job, use_bwrap)
     return _run_child(command, env, job, timeout)
 
 
 def _write_job(
-    cells: list[dict], calls: list[dict], timeout: float, limits: Limits, use_bwrap: bool
+    cells: list[dict],
+    calls: list[dict],
+    timeout: float,
+    limits: Limits,
+    use_bwrap: bool,
+    library: dict[str, str],
 ) -> Path:
-    """A fresh job folder: the runner, the code cells, the encoded calls and the limits."""
+    """A fresh job folder: the runner, the code cells, the encoded calls, the limits and
+    the library the code may import."""
     job = Path(tempfile.mkdtemp(prefix="autograder-"))
     (job / "in").mkdir()
     (job / "out").mkdir()
     shutil.copy(RUNNER, job / "runner.py")
+    for relative, text in library.items():
+        target = (job / "lib" / relative).resolve()
+        if job / "lib" not in target.parents:
+            raise ValueError(f"a library file outside the job's lib/: {relative!r}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
     (job / "cells.json").write_text(json.dumps(cells))
     encoded = [
         {
@@ -111,12 +126,12 @@ def _write_job(
     }
     packages = _allowed_packages()
     if use_bwrap:
-        sys_path = ["/sp"]
+        sys_path = ["/sp", "/job/lib"]
     else:  # a folder holding links to numpy only, so the rest of site-packages stays out of reach
         (job / "sp").mkdir()
         for pkg in packages:
             (job / "sp" / pkg.name).symlink_to(pkg)
-        sys_path = [str(job / "sp")]
+        sys_path = [str(job / "sp"), str(job / "lib")]
     spec = {
         "cases": encoded,
         "limits": rlimits,
@@ -143,6 +158,8 @@ def _command(job: Path, use_bwrap: bool) -> tuple[list[str], dict[str, str]]:
         "OPENBLAS_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
+        # cnnlib's save() writes nothing and require() checks nothing under the grader
+        "CNNLIB_GRADING": "1",
     }
     if use_bwrap:
         command = [bwrap_path(), "--ro-bind", sys.base_prefix, sys.base_prefix]

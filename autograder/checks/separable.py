@@ -74,11 +74,11 @@ MISTAKES = [
         diagnosis="Every group reads the first group's input channels: group g reads input channels g*C_in/groups to (g+1)*C_in/groups - 1.",
         code="""
 _correct_conv2d = conv2d
-def conv2d(x, w, b=None, stride=1, padding=0, groups=1):
+def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     x = np.asarray(x, dtype=float)
     cg = np.shape(w)[1]
     first = np.concatenate([x[:, :cg]] * groups, axis=1)
-    return _correct_conv2d(first, w, b, stride, padding, groups=groups)
+    return _correct_conv2d(first, w, b, stride, padding, dilation, groups=groups)
 """,
     ),
     Mistake(
