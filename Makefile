@@ -11,7 +11,7 @@ INSTALLED := $(VENV)/.installed
 help:
 	@echo "make course  - install, build the book and the student notebooks, grade the samples, report"
 	@echo "make book    - build the book (book/_build/html); make serve - read it on localhost:8000"
-	@echo "make exercises - generate the nine student notebooks (exercises/release/)"
+	@echo "make exercises - generate the ten student notebooks (exercises/release/)"
 	@echo "make lab     - JupyterLab on the student notebooks, as a student works (Validate button)"
 	@echo "make samples - sample submissions per assignment: correct, partial, untouched (samples/)"
 	@echo "make validate - nbgrader validate: sources pass, untouched student notebooks fail"
@@ -31,13 +31,13 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-ASSIGNMENTS := convolution channels dilation separable activations pooling fully-connected backprop architectures
+ASSIGNMENTS := convolution channels dilation separable activations pooling fully-connected backprop architectures training
 
 course: install exercises samples grade-samples book
 	$(PY) -m solutions
 	@echo
 	@echo "The book: book/_build/html/index.html (read it on localhost with: make serve)"
-	@echo "Student notebooks: exercises/release/<assignment>/<assignment>.ipynb (nine)"
+	@echo "Student notebooks: exercises/release/<assignment>/<assignment>.ipynb (ten)"
 	@echo "Sample submissions: samples/<assignment>/{correct,partial,untouched}/<assignment>.ipynb"
 	@echo "Their grades: samples/results/<assignment>.jsonl; feedback: samples/feedback/<assignment>/"
 	@echo "Instructor notebooks (solutions and hidden tests): exercises/source/"

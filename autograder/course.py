@@ -1,6 +1,6 @@
 """The nbgrader course in ``exercises/``: assignments, student versions, solution cells.
 
-``python -m autograder.course release`` (``make exercises``) generates the nine student
+``python -m autograder.course release`` (``make exercises``) generates the ten student
 notebooks into nbgrader's standard place, ``exercises/release/<slug>/<slug>.ipynb``, and the
 student library's course-provided part beside them, ``exercises/release/cnnlib/__init__.py``.
 ``python -m autograder.course validate`` checks that every source notebook passes and every
@@ -28,7 +28,7 @@ import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE_DIR = REPO / "exercises"
-# the nine assignments, in the book's order; the slug names the folder and the notebook
+# the ten assignments, in the book's order; the slug names the folder and the notebook
 SLUGS = (
     "convolution",
     "channels",
@@ -39,6 +39,7 @@ SLUGS = (
     "fully-connected",
     "backprop",
     "architectures",
+    "training",
 )
 SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"

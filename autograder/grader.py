@@ -276,6 +276,8 @@ def _describe(value: Any) -> str:
 def diagnose(student: Any, component: Component, case: Case) -> str | None:
     """The known mistake whose output the student's output matches, if any."""
     for variant in component.variants:
+        if variant.function and variant.function != component.function_of(case):
+            continue  # a mistake in another function of the component
         try:
             with np.errstate(all="ignore"):
                 wrong = call(variant.compute, case)

@@ -74,6 +74,19 @@ EXPECTED_DIAGNOSIS = {
     ("architectures", "digits_net_loss_and_grads", "digits_net_loss_and_grads"): "stem's ReLU",
     ("activations", "gelu_silu", "gelu"): "tanh approximation",
     ("activations", "gelu_silu", "silu_backward"): "product rule",
+    ("training", "kaiming_normal", "kaiming_normal"): "which is the variance",
+    ("training", "batch_norm2d", "update_running_stats"): "biased batch variance",
+    ("training", "batch_norm2d", "batch_norm2d"): "batch's own statistics",
+    ("training", "batch_norm2d_backward", "batch_norm2d_backward"): "misses the mean terms",
+    ("training", "dropout", "dropout"): "Rescaled twice",
+    ("training", "dropout", "dropout_backward"): "not rescaled",
+    ("training", "sgd_step", "sgd_step"): "momentum multiplies the weights",
+    ("training", "adam_step", "adam_step"): "without bias correction",
+    ("training", "im2col", "im2col"): "w.reshape(C_out, -1) orders them",
+    ("training", "im2col", "col2im"): "overwrites where windows overlap",
+    ("training", "conv2d_im2col", "conv2d_im2col"): "move the batch axis first",
+    ("training", "convnet", "convnet_loss"): "without its mask",
+    ("training", "train_convnet", "train_convnet"): "restarts every epoch",
 }
 CASES = sorted(EXPECTED_DIAGNOSIS)
 

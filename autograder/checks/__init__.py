@@ -10,7 +10,9 @@ compared with known wrong variants (``Variant``) to say which mistake it matches
 The classic misconceptions of each assignment are written once, as the code a student would
 write (``Mistake``, in the module's ``MISTAKES``): ``attach_mistakes`` turns each into a
 ``Variant`` of its component, and ``autograder.samples`` plants the same code in sample
-submissions and in the tests that check the visible tests catch it.
+submissions and in the tests that check the visible tests catch it. The misconceptions met in
+the corpus of student submissions (``tests/corpus/<slug>/``) are written the same way, in the
+module's ``RECOGNISED``: the grader recognises them; they are not planted in the samples.
 
 Beyond the values, every case of every component is held to the same properties, written
 once and on by default (no check module opts in):
@@ -67,6 +69,8 @@ class Variant:
 
     message: str
     compute: Callable[..., Any]
+    # set: the mistake lives in this one function, so only its cases are compared with it
+    function: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ class Mistake:
             exec(compile(self.code, f"<mistake {self.cell}>", "exec"), scope)  # trusted: ours
             return scope[self.function](*args, **kwargs)
 
-        return Variant(self.diagnosis, compute)
+        return Variant(self.diagnosis, compute, self.function)
 
 
 @dataclass
@@ -153,6 +157,22 @@ def attach_mistakes(components: list[Component], mistakes: list[Mistake]) -> lis
             raise ValueError(f"mistake {mistake.summary!r}: no component {mistake.component!r}")
         by_name[mistake.component].variants.append(mistake.variant(names))
     return components
+
+
+def add_cases(
+    components: list[Component], more: dict[str, Callable[[np.random.Generator], list[Case]]]
+) -> list[Component]:
+    """Append the cases ``more[name]`` draws to component ``name``'s own (drawn after them,
+    so a seed still draws the same first cases)."""
+    by_name = {component.name: component for component in components}
+    for name, draw in more.items():
+        component = by_name[name]
+        component.cases = _chained(component.cases, draw)
+    return components
+
+
+def _chained(first, then):
+    return lambda rng: first(rng) + then(rng)
 
 
 def call(function: Callable[..., Any], case: Case) -> Any:

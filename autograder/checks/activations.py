@@ -286,3 +286,109 @@ def silu_backward(dout, x):
     ),
 ]
 attach_mistakes(COMPONENTS, MISTAKES)
+
+
+# Misconceptions met in the corpus of student submissions (tests/corpus/activations/): the
+# grader recognises them (as Variants); they are not planted in the samples.
+RECOGNISED = [
+    Mistake(
+        cell="relu_family",
+        component="test_relu_family",
+        function="relu_backward",
+        summary="multiplies dout by relu(x)",
+        diagnosis="relu_backward multiplies by the activation instead of its derivative: relu'(x) is 1 where x > 0 and 0 elsewhere.",
+        code="""
+def relu_backward(dout, x):
+    return dout * relu(x)
+""",
+    ),
+    Mistake(
+        cell="relu_family",
+        component="test_relu_family",
+        function="elu_backward",
+        summary="takes elu(x) for ELU's derivative below 0",
+        diagnosis="ELU's derivative below 0 is alpha * exp(x) (= elu(x) + alpha), not elu(x).",
+        code="""
+def elu_backward(dout, x, alpha=1.0):
+    return np.where(x > 0, dout, dout * elu(x, alpha))
+""",
+    ),
+    Mistake(
+        cell="prelu",
+        component="test_prelu",
+        function="prelu_backward",
+        summary="averages dalpha over the batch",
+        diagnosis="dalpha is averaged over the batch: every example used the same alpha, so their gradients add up.",
+        code="""
+_correct_prelu_backward = prelu_backward
+def prelu_backward(dout, x, alpha):
+    dx, dalpha = _correct_prelu_backward(dout, x, alpha)
+    return dx, dalpha / np.shape(x)[0]
+""",
+    ),
+    Mistake(
+        cell="sigmoid_tanh",
+        component="test_sigmoid_tanh",
+        function="tanh_backward",
+        summary="squares 1 - tanh(x)",
+        diagnosis="tanh's derivative is 1 - tanh(x)^2, not (1 - tanh(x))^2.",
+        code="""
+def tanh_backward(dout, x):
+    return dout * (1 - np.tanh(x)) ** 2
+""",
+    ),
+    Mistake(
+        cell="maxout",
+        component="test_maxout",
+        function="maxout",
+        summary="groups channels k apart",
+        diagnosis="A maxout group is k consecutive channels (reshape to (N, C // k, k, ...)), not channels C // k apart.",
+        code="""
+def maxout(x, k):
+    x = np.asarray(x)
+    return x.reshape(x.shape[0], k, x.shape[1] // k, *x.shape[2:]).max(axis=1)
+""",
+    ),
+    Mistake(
+        cell="maxout",
+        component="test_maxout",
+        function="maxout_backward",
+        summary="groups channels k apart in the backward pass",
+        diagnosis="A maxout group is k consecutive channels (reshape to (N, C // k, k, ...)), not channels C // k apart.",
+        code="""
+_correct_maxout_backward = maxout_backward
+def maxout_backward(dout, x, k):
+    x = np.asarray(x)
+    c = x.shape[1]
+    order = [j * (c // k) + g for g in range(c // k) for j in range(k)]
+    return _correct_maxout_backward(dout, x[:, order], k)[:, np.argsort(order)]
+""",
+    ),
+    Mistake(
+        cell="maxout",
+        component="test_maxout",
+        function="maxout_backward",
+        summary="routes the gradient to every tied channel",
+        diagnosis="Channels tied for the maximum all get the gradient (the mask x == max): only the first maximal channel gets it.",
+        code="""
+def maxout_backward(dout, x, k):
+    x = np.asarray(x)
+    grouped = x.reshape(x.shape[0], x.shape[1] // k, k, *x.shape[2:])
+    mask = grouped == grouped.max(axis=2, keepdims=True)
+    return (mask * np.asarray(dout)[:, :, None]).reshape(x.shape)
+""",
+    ),
+    Mistake(
+        cell="softmax",
+        component="test_softmax",
+        function="softmax_backward",
+        summary="uses the diagonal of the Jacobian only",
+        diagnosis="Only the diagonal of the Jacobian is used (dout * s * (1 - s)): every output depends on every input, dx = s * (dout - sum(dout * s)).",
+        code="""
+def softmax_backward(dout, x, axis=-1):
+    s = softmax(x, axis)
+    return dout * s * (1 - s)
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, RECOGNISED)

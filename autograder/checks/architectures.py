@@ -579,3 +579,81 @@ def digits_net_loss_and_grads(params, x, y):
     ),
 ]
 attach_mistakes(COMPONENTS, MISTAKES)
+
+
+# Misconceptions met in the corpus of student submissions (tests/corpus/architectures/): the
+# grader recognises them (as Variants); they are not planted in the samples.
+RECOGNISED = [
+    Mistake(
+        cell="lenet5_forward",
+        component="test_lenet5_forward",
+        function="lenet5_forward",
+        summary="uses ReLU instead of the sigmoid",
+        diagnosis="d2l's LeNet-5 uses the sigmoid after every convolution and hidden linear layer, not ReLU.",
+        code="""
+def lenet5_forward(x, params):
+    act = lambda z: np.maximum(z, 0)
+    h = avg_pool2d(act(conv2d(x, params["0.weight"], params["0.bias"], padding=2)), 2)
+    h = avg_pool2d(act(conv2d(h, params["3.weight"], params["3.bias"])), 2)
+    h = h.reshape(h.shape[0], -1)
+    h = act(h @ params["7.weight"].T + params["7.bias"])
+    h = act(h @ params["9.weight"].T + params["9.bias"])
+    return h @ params["11.weight"].T + params["11.bias"]
+""",
+    ),
+    Mistake(
+        cell="lenet5_forward",
+        component="test_lenet5_forward",
+        function="lenet5_forward",
+        summary="pools with the maximum",
+        diagnosis="LeNet-5 uses average pooling (2 x 2, stride 2), not max pooling.",
+        code="""
+def lenet5_forward(x, params):
+    sig = lambda z: 0.5 * (1 + np.tanh(0.5 * z))
+    h = max_pool2d(sig(conv2d(x, params["0.weight"], params["0.bias"], padding=2)), 2)
+    h = max_pool2d(sig(conv2d(h, params["3.weight"], params["3.bias"])), 2)
+    h = h.reshape(h.shape[0], -1)
+    h = sig(h @ params["7.weight"].T + params["7.bias"])
+    h = sig(h @ params["9.weight"].T + params["9.bias"])
+    return h @ params["11.weight"].T + params["11.bias"]
+""",
+    ),
+    Mistake(
+        cell="residual_block",
+        component="test_residual_block",
+        function="residual_block",
+        summary="strides in the second convolution",
+        diagnosis="The stride belongs to the first 3 x 3 convolution (and the shortcut), not the second.",
+        code="""
+def residual_block(x, w1, w2, w_shortcut=None, stride=1):
+    main = conv2d(np.maximum(conv2d(x, w1, padding=1), 0), w2, stride=stride, padding=1)
+    short = x if w_shortcut is None else conv2d(x, w_shortcut, stride=stride)
+    return np.maximum(main + short, 0)
+""",
+    ),
+    Mistake(
+        cell="count_parameters",
+        component="test_count_parameters",
+        function="count_parameters",
+        summary="counts a bias for every convolution",
+        diagnosis="A convolution built with bias=False has no bias: count c_out biases only when the layer's flag is True.",
+        code="""
+_correct_count = count_parameters
+def count_parameters(spec):
+    return _correct_count(spec) + sum(layer[2] for layer in spec if layer[0] == "conv" and not layer[4])
+""",
+    ),
+    Mistake(
+        cell="sgd_step",
+        component="test_sgd_step",
+        function="sgd_step",
+        summary="steps along the gradient",
+        diagnosis="The step goes up the gradient (p += lr * g): SGD moves against the gradient, p -= lr * g.",
+        code="""
+def sgd_step(params, grads, lr):
+    for key, p in params.items():
+        p += lr * grads[key]
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, RECOGNISED)

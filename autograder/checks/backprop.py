@@ -3,7 +3,16 @@
 import numpy as np
 
 import solutions as S
-from autograder.checks import Case, Component, Mistake, Named, Variant, attach_mistakes, randn
+from autograder.checks import (
+    Case,
+    Component,
+    Mistake,
+    Named,
+    Variant,
+    add_cases,
+    attach_mistakes,
+    randn,
+)
 
 
 def numerical_cases(rng):
@@ -156,3 +165,48 @@ def conv2d_backward(dout, x, w, stride=1, padding=0):
     ),
 ]
 attach_mistakes(COMPONENTS, MISTAKES)
+
+
+def one_wrong_entry_cases(rng):
+    """An analytic gradient right in all but one of 200 entries: a check that averages the
+    entries' errors (or sums them over a norm) dilutes the one wrong entry below any
+    threshold; the worst entry's relative error (about 0.2 here) is what flags it."""
+    x = randn(rng, 10, 20)
+    analytic = 1 - np.tanh(x) ** 2
+    worst = int(rng.integers(0, x.size))
+    analytic.reshape(-1)[worst] *= 1.5
+    return [Case("gradient_check", (Named("tanh"), x, analytic), function="gradient_check")]
+
+
+add_cases(COMPONENTS, {"test_numerical_gradient": one_wrong_entry_cases})
+
+
+# Misconceptions met in the corpus of student submissions (tests/corpus/backprop/): the
+# grader recognises them (as Variants); they are not planted in the samples.
+RECOGNISED = [
+    Mistake(
+        cell="numerical_gradient",
+        component="test_numerical_gradient",
+        function="numerical_gradient",
+        summary="divides the central difference by eps",
+        diagnosis="The central difference spans 2 * eps: divide f(x + eps) - f(x - eps) by 2 * eps, not eps.",
+        code="""
+_correct_numerical_gradient = numerical_gradient
+def numerical_gradient(f, x, dout=1.0, eps=1e-5):
+    return 2 * _correct_numerical_gradient(f, x, dout, eps)
+""",
+    ),
+    Mistake(
+        cell="numerical_gradient",
+        component="test_numerical_gradient",
+        function="numerical_gradient",
+        summary="forgets dout",
+        diagnosis="The upstream gradient dout is ignored: differentiate sum(f(x) * dout), not sum(f(x)).",
+        code="""
+_correct_numerical_gradient = numerical_gradient
+def numerical_gradient(f, x, dout=1.0, eps=1e-5):
+    return _correct_numerical_gradient(f, x, 1.0, eps)
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, RECOGNISED)

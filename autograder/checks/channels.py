@@ -159,3 +159,37 @@ def conv2d_cost(c_in, c_out, kernel_size, output_size, groups=1, bias=True):
     ),
 ]
 attach_mistakes(COMPONENTS, MISTAKES)
+
+
+# Misconceptions met in the corpus of student submissions (tests/corpus/channels/): the
+# grader recognises them (as Variants); they are not planted in the samples.
+RECOGNISED = [
+    Mistake(
+        cell="conv2d",
+        component="test_conv2d",
+        function="conv2d",
+        summary="uses one kernel for all the input channels of an output",
+        diagnosis="One kernel shared by every input channel (w[o, 0]): each input channel c has its own kernel w[o, c].",
+        code="""
+_correct_conv2d = conv2d
+def conv2d(x, w, b=None, stride=1, padding=0):
+    w = np.asarray(w)
+    shared = np.repeat(w[:, :1], w.shape[1], axis=1)
+    return _correct_conv2d(x, shared, b, stride, padding)
+""",
+    ),
+    Mistake(
+        cell="conv2d",
+        component="test_conv2d",
+        function="conv2d",
+        summary="assigns instead of adding up over the input channels",
+        diagnosis="Only the last input channel counts (= instead of +=): an output sums its kernels' responses over every input channel.",
+        code="""
+_correct_conv2d = conv2d
+def conv2d(x, w, b=None, stride=1, padding=0):
+    x, w = np.asarray(x), np.asarray(w)
+    return _correct_conv2d(x[:, -1:], w[:, -1:], b, stride, padding)
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, RECOGNISED)

@@ -3,7 +3,14 @@
 import numpy as np
 
 import solutions as S
-from autograder.checks import Case, Component, Mistake, Variant, attach_mistakes, randn
+from autograder.checks import (
+    Case,
+    Component,
+    Mistake,
+    Variant,
+    attach_mistakes,
+    randn,
+)
 
 
 def corr2d_cases(rng):
@@ -53,7 +60,7 @@ def scipy_same(x, k, mode):
     if mode != "same" or (kh % 2 and kw % 2):
         return S.convolve2d(x, k, mode)
     full = S.convolve2d(x, k, "full")
-    top, left = kh // 2, kw // 2
+    top, left = (kh - 1) // 2, (kw - 1) // 2
     return full[top : top + x.shape[0], left : left + x.shape[1]]
 
 
@@ -205,3 +212,60 @@ def conv_output_size(n, k, padding=0, stride=1, dilation=1):
     ),
 ]
 attach_mistakes(COMPONENTS, MISTAKES)
+
+
+# Misconceptions met in the corpus of student submissions (tests/corpus/convolution/): the
+# grader recognises them (as Variants); they are not planted in the samples.
+RECOGNISED = [
+    Mistake(
+        cell="pad2d",
+        component="test_pad2d",
+        function="pad2d",
+        summary="reads four numbers in torch.nn.functional.pad's order",
+        diagnosis="Four numbers are (top, bottom, left, right) here, not torch.nn.functional.pad's (left, right, top, bottom).",
+        code="""
+_correct_pad2d = pad2d
+def pad2d(x, padding):
+    if np.ndim(padding) == 1 and len(padding) == 4:
+        left, right, top, bottom = padding
+        return _correct_pad2d(x, (top, bottom, left, right))
+    return _correct_pad2d(x, padding)
+""",
+    ),
+    Mistake(
+        cell="convolve2d",
+        component="test_convolve2d",
+        function="convolve2d",
+        summary="flips the kernel upside down only",
+        diagnosis="The kernel is flipped along one axis only: a true convolution reverses it in both, k[::-1, ::-1].",
+        code="""
+_correct_convolve2d = convolve2d
+def convolve2d(x, k, mode="valid"):
+    return _correct_convolve2d(x, np.asarray(k)[:, ::-1], mode)
+""",
+    ),
+    Mistake(
+        cell="convolve2d",
+        component="test_convolve2d",
+        function="convolve2d",
+        summary="flips the kernel left to right only",
+        diagnosis="The kernel is flipped along one axis only: a true convolution reverses it in both, k[::-1, ::-1].",
+        code="""
+_correct_convolve2d = convolve2d
+def convolve2d(x, k, mode="valid"):
+    return _correct_convolve2d(x, np.asarray(k)[::-1, :], mode)
+""",
+    ),
+    Mistake(
+        cell="conv_output_size",
+        component="test_conv_output_size",
+        function="conv_output_size",
+        summary="rounds the number of steps up",
+        diagnosis="The number of steps is rounded up (ceil): a window that would run past the padded input does not count, so round down (//).",
+        code="""
+def conv_output_size(n, k, padding=0, stride=1, dilation=1):
+    return -(-(n + 2 * padding - dilation * (k - 1) - 1) // stride) + 1
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, RECOGNISED)

@@ -108,3 +108,38 @@ def receptive_field(layers):
     ),
 ]
 attach_mistakes(COMPONENTS, MISTAKES)
+
+
+# Misconceptions met in the corpus of student submissions (tests/corpus/dilation/): the
+# grader recognises them (as Variants); they are not planted in the samples.
+RECOGNISED = [
+    Mistake(
+        cell="conv2d",
+        component="test_conv2d_dilation",
+        function="conv2d",
+        summary="takes the dilation for the number of holes between taps",
+        diagnosis="The taps are dilation + 1 apart: dilation d puts them d apart (d = 1 is an ordinary kernel).",
+        code="""
+_correct_conv2d = conv2d
+def conv2d(x, w, b=None, stride=1, padding=0, dilation=1):
+    return _correct_conv2d(x, w, b, stride, padding, dilation + 1)
+""",
+    ),
+    Mistake(
+        cell="receptive_field",
+        component="test_receptive_field",
+        function="receptive_field",
+        summary="multiplies the jump by a layer's stride before adding its span",
+        diagnosis="The jump grows before the layer's own span is added: a layer's stride only widens the layers after it (r += d (k - 1) j, then j *= s).",
+        code="""
+def receptive_field(layers):
+    r, jump = 1, 1
+    for layer in layers:
+        k, s, d = (list(layer) + [1, 1])[:3]
+        jump *= s
+        r += d * (k - 1) * jump
+    return r
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, RECOGNISED)

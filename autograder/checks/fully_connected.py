@@ -141,3 +141,75 @@ def mse_loss(pred, target):
     ),
 ]
 attach_mistakes(COMPONENTS, MISTAKES)
+
+
+# Misconceptions met in the corpus of student submissions (tests/corpus/fully-connected/):
+# the grader recognises them (as Variants); they are not planted in the samples.
+RECOGNISED = [
+    Mistake(
+        cell="linear",
+        component="test_linear",
+        function="flatten",
+        summary="flattens in column-major order",
+        diagnosis="The rasterisation is not row-major: flatten reads each example's (C, H, W) in C order, x.reshape(N, -1).",
+        code="""
+def flatten(x):
+    x = np.asarray(x)
+    return x.reshape(x.shape[0], -1, order="F")
+""",
+    ),
+    Mistake(
+        cell="linear",
+        component="test_linear",
+        function="flatten",
+        summary="moves the channels last before flattening",
+        diagnosis="The rasterisation is not row-major: flatten reads each example's (C, H, W) in C order, x.reshape(N, -1).",
+        code="""
+def flatten(x):
+    x = np.asarray(x)
+    return np.moveaxis(x, 1, -1).reshape(x.shape[0], -1)
+""",
+    ),
+    Mistake(
+        cell="linear",
+        component="test_linear",
+        function="linear_backward",
+        summary="averages db over the batch",
+        diagnosis="db is averaged over the batch: every example used the same b, so their gradients add up.",
+        code="""
+_correct_linear_backward = linear_backward
+def linear_backward(dout, x, w):
+    dx, dw, db = _correct_linear_backward(dout, x, w)
+    return dx, dw, db / len(dout)
+""",
+    ),
+    Mistake(
+        cell="softmax_cross_entropy",
+        component="test_softmax_cross_entropy",
+        function="softmax_cross_entropy",
+        summary="clips the probabilities before the log",
+        diagnosis="The probabilities are clipped before the log, so a confident wrong answer costs at most -log(clip): compute log-probabilities with log-sum-exp (z - max - log(sum(exp(z - max)))).",
+        code="""
+_correct_sce = softmax_cross_entropy
+def softmax_cross_entropy(logits, y):
+    z = np.asarray(logits, dtype=float)
+    _, d = _correct_sce(z, y)
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    p = (e / e.sum(axis=1, keepdims=True))[np.arange(len(y)), y]
+    return float(-np.log(np.clip(p, 1e-12, 1.0)).mean()), d
+""",
+    ),
+    Mistake(
+        cell="mse_loss",
+        component="test_mse_loss",
+        function="mse_loss",
+        summary="divides by the number of rows",
+        diagnosis="The mean is taken over the number of rows (the batch size), not over every element (pred.size).",
+        code="""
+def mse_loss(pred, target):
+    diff = np.asarray(pred, dtype=float) - np.asarray(target, dtype=float)
+    return float((diff**2).sum() / len(diff)), 2 * diff / len(diff)
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, RECOGNISED)

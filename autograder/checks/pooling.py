@@ -126,3 +126,66 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
     ),
 ]
 attach_mistakes(COMPONENTS, MISTAKES)
+
+
+# Misconceptions met in the corpus of student submissions (tests/corpus/pooling/): the
+# grader recognises them (as Variants); they are not planted in the samples.
+RECOGNISED = [
+    Mistake(
+        cell="pool_backward",
+        component="test_pool_backward",
+        function="avg_pool2d_backward",
+        summary="forgets the 1 / k^2 of the mean",
+        diagnosis="The average's gradient is not divided by kernel_size**2: each of the window's cells gets dout / k^2.",
+        code="""
+_correct_avg_backward = avg_pool2d_backward
+def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
+    return _correct_avg_backward(dout, x, kernel_size, stride, padding) * kernel_size**2
+""",
+    ),
+    Mistake(
+        cell="pool_backward",
+        component="test_pool_backward",
+        function="max_pool2d_backward",
+        summary="assigns the gradient to the arg-max instead of adding it",
+        diagnosis="The gradient is assigned (=) to the arg-max: overlapping windows that share a maximum must add up their gradients (+=).",
+        code="""
+def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
+    k, s = kernel_size, kernel_size if stride is None else stride
+    xp = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)), constant_values=-np.inf)
+    dxp = np.zeros(xp.shape)
+    n_batch, n_ch, ho, wo = np.shape(dout)
+    for n_ in range(n_batch):
+        for c in range(n_ch):
+            for i in range(ho):
+                for j in range(wo):
+                    window = xp[n_, c, i * s : i * s + k, j * s : j * s + k]
+                    a, b = np.unravel_index(np.argmax(window), window.shape)
+                    dxp[n_, c, i * s + a, j * s + b] = dout[n_, c, i, j]
+    return dxp[:, :, padding : padding + np.shape(x)[2], padding : padding + np.shape(x)[3]]
+""",
+    ),
+    Mistake(
+        cell="pool_backward",
+        component="test_pool_backward",
+        function="max_pool2d_backward",
+        summary="routes the gradient to the last of tied maxima",
+        diagnosis="The gradient goes to the last of the tied maxima (a >= scan): PyTorch's convention, and this course's, is the first (a strict > scan, or np.argmax).",
+        code="""
+def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
+    k, s = kernel_size, kernel_size if stride is None else stride
+    xp = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)), constant_values=-np.inf)
+    dxp = np.zeros(xp.shape)
+    n_batch, n_ch, ho, wo = np.shape(dout)
+    for n_ in range(n_batch):
+        for c in range(n_ch):
+            for i in range(ho):
+                for j in range(wo):
+                    window = xp[n_, c, i * s : i * s + k, j * s : j * s + k].reshape(-1)
+                    last = window.size - 1 - int(np.argmax(window[::-1]))
+                    dxp[n_, c, i * s + last // k, j * s + last % k] += dout[n_, c, i, j]
+    return dxp[:, :, padding : padding + np.shape(x)[2], padding : padding + np.shape(x)[3]]
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, RECOGNISED)

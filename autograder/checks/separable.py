@@ -95,3 +95,70 @@ def separable_conv2d(x, w_depthwise, w_pointwise, b_depthwise=None, b_pointwise=
     ),
 ]
 attach_mistakes(COMPONENTS, MISTAKES)
+
+
+# Misconceptions met in the corpus of student submissions (tests/corpus/separable/): the
+# grader recognises them (as Variants); they are not planted in the samples.
+RECOGNISED = [
+    Mistake(
+        cell="conv2d",
+        component="test_conv2d_groups",
+        function="conv2d",
+        summary="deals the input channels out to the groups like cards",
+        diagnosis="The groups are not blocks of consecutive channels: group g reads input channels g*C_in/groups to (g+1)*C_in/groups - 1 and writes the same block of outputs.",
+        code="""
+_correct_conv2d = conv2d
+def conv2d(x, w, b=None, stride=1, padding=0, groups=1):
+    x = np.asarray(x)
+    order = [c for g in range(groups) for c in range(g, x.shape[1], groups)]
+    return _correct_conv2d(x[:, order], w, b, stride, padding, groups=groups)
+""",
+    ),
+    Mistake(
+        cell="conv2d",
+        component="test_conv2d_groups",
+        function="conv2d",
+        summary="deals the output channels out to the groups like cards",
+        diagnosis="The groups are not blocks of consecutive channels: group g reads input channels g*C_in/groups to (g+1)*C_in/groups - 1 and writes the same block of outputs.",
+        code="""
+_correct_conv2d = conv2d
+def conv2d(x, w, b=None, stride=1, padding=0, groups=1):
+    w = np.asarray(w)
+    per_group = w.shape[0] // groups
+    # output o is computed by group o % groups with filter w[o]: in the right layout that
+    # is output (o % groups) * per_group + o // groups
+    order = np.array([(o % groups) * per_group + o // groups for o in range(w.shape[0])])
+    out = _correct_conv2d(x, w[np.argsort(order)], None, stride, padding, groups=groups)[:, order]
+    return out if b is None else out + np.asarray(b)[None, :, None, None]
+""",
+    ),
+    Mistake(
+        cell="separable",
+        component="test_separable",
+        function="depthwise_conv2d",
+        summary="numbers a channel multiplier's outputs m * C + c",
+        diagnosis="With a channel multiplier M, channel c's M filters are outputs c*M to c*M + M - 1 (w[c*M + m] filters channel c), not m*C + c.",
+        code="""
+_correct_depthwise = depthwise_conv2d
+def depthwise_conv2d(x, w, b=None, stride=1, padding=0):
+    c = np.shape(x)[1]
+    m = np.shape(w)[0] // c
+    order = [mm * c + cc for cc in range(c) for mm in range(m)]
+    out = _correct_depthwise(x, np.asarray(w)[order], None if b is None else np.asarray(b)[order], stride, padding)
+    return out[:, np.argsort(order)]
+""",
+    ),
+    Mistake(
+        cell="separable",
+        component="test_separable",
+        function="separable_conv2d",
+        summary="drops the depthwise bias",
+        diagnosis="The depthwise bias is dropped: the depthwise step adds b_depthwise, the pointwise step b_pointwise.",
+        code="""
+_correct_separable = separable_conv2d
+def separable_conv2d(x, w_depthwise, w_pointwise, b_depthwise=None, b_pointwise=None, stride=1, padding=0):
+    return _correct_separable(x, w_depthwise, w_pointwise, None, b_pointwise, stride, padding)
+""",
+    ),
+]
+attach_mistakes(COMPONENTS, RECOGNISED)

@@ -1,0 +1,12 @@
+"""Applies the ReLU to the main path and then adds the shortcut (no ReLU after the sum).
+
+loses: test_residual_block
+"""
+# ruff: noqa: F821, E402, B905, B007, F841 - notebook cells, as a student writes them
+
+
+# %% residual_block
+def residual_block(x, w1, w2, w_shortcut=None, stride=1):
+    main = relu(conv2d(relu(conv2d(x, w1, stride=stride, padding=1)), w2, padding=1))
+    short = x if w_shortcut is None else conv2d(x, w_shortcut, stride=stride)
+    return main + short

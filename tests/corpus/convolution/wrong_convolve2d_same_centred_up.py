@@ -1,0 +1,19 @@
+"""For 'same', pads kh // 2 on top and the rest below (SciPy's centring of an even kernel).
+
+loses: test_convolve2d
+says: SciPy's centring
+"""
+# ruff: noqa: F821, E402, B905, B007, F841 - notebook cells, as a student writes them
+
+
+# %% convolve2d
+def convolve2d(x, k, mode="valid"):
+    k = np.asarray(k, dtype=float)
+    kh, kw = k.shape
+    if mode == "valid":
+        pads = (0, 0, 0, 0)
+    elif mode == "full":
+        pads = (kh - 1, kh - 1, kw - 1, kw - 1)
+    else:
+        pads = (kh // 2, kh - 1 - kh // 2, kw // 2, kw - 1 - kw // 2)
+    return corr2d(pad2d(np.asarray(x, dtype=float), pads), k[::-1, ::-1])
