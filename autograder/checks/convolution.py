@@ -328,6 +328,8 @@ def size_range_cases(rng):
         k = int(rng.integers(2, 5))
         n = dilation * (k - 1) + 1 + int(rng.integers(0, 6))
         cases.append(Case("dilation", (n, k), {"dilation": dilation}))
+        # padding on both sides: counting it once is off by 2 / stride
+        cases.append(Case("dilation", (n, k), {"padding": 2, "dilation": dilation}))
         # with a stride, a remainder of stride - 1 again: floor and ceil part
         odd = dilation * (k - 1) + 1 - 2 + 2 * int(rng.integers(1, 5)) + 1
         cases.append(Case("dilation", (odd, k), {"padding": 1, "stride": 2, "dilation": dilation}))
