@@ -84,6 +84,11 @@ bench: install
 train: install
 	$(PY) -m solutions.train
 
+# How often a known wrong formula passes a category by the luck of the draw (issue 18).
+.PHONY: luck
+luck: install
+	$(PY) -m tests.corpus.luck 300
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 import solutions as S
-from autograder.checks import Case, Component, Mistake, Variant, attach_mistakes, randn
+from autograder.checks import Case, Component, Mistake, Variant, add_cases, attach_mistakes, randn
 
 
 def with_zeros(rng, *shape):
@@ -392,3 +392,68 @@ def softmax_backward(dout, x, axis=-1):
     ),
 ]
 attach_mistakes(COMPONENTS, RECOGNISED)
+
+
+# --- every parameter over its valid range (issue 18, 1c and 1g) -----------------------------
+# Drawn after the cases above, so that a seed still draws those the same way.
+
+
+def relu_range_cases(rng):
+    x, d = with_zeros(rng, 3, 4), randn(rng, 3, 4)
+    alpha = float(rng.uniform(0.05, 0.9))
+    return [
+        # the defaults (alpha = 0.01 and 1.0) and the ends of alpha's range (0: ReLU, 1: identity)
+        Case("leaky_relu", (x,), function="leaky_relu"),
+        Case("leaky_relu", (d, x), function="leaky_relu_backward"),
+        Case("leaky_relu", (x, 0.0), function="leaky_relu"),
+        Case("leaky_relu", (d, x, 1.0), function="leaky_relu_backward"),
+        Case("leaky_relu", (d, x, alpha), function="leaky_relu_backward"),
+        Case("elu", (x,), function="elu"),
+        Case("elu", (d, x), function="elu_backward"),
+        Case("elu", (d, x, float(rng.uniform(1.5, 3.0))), function="elu_backward"),
+        Case("relu", (randn(rng, 2, 3, 4),), function="relu"),
+    ]
+
+
+def prelu_range_cases(rng):
+    a2, a3 = rng.uniform(0.05, 0.5, 3), rng.uniform(0.05, 0.5, 5)
+    x2, x3 = with_zeros(rng, 4, 3), with_zeros(rng, 2, 5, 7)
+    return [
+        # (N, C) and (N, C, L): alpha follows axis 1 whatever the rank
+        Case("forward", (x2, a2), function="prelu"),
+        Case("forward", (x3, a3), function="prelu"),
+        Case("backward", (randn(rng, 4, 3), x2, a2), function="prelu_backward"),
+        Case("backward", (randn(rng, 2, 5, 7), x3, a3), function="prelu_backward"),
+    ]
+
+
+def maxout_range_cases(rng):
+    x = randn(rng, 2, 6, 2, 3)
+    return [
+        Case("forward", (x, 3), function="maxout"),
+        Case("forward", (x, 6), function="maxout"),  # one group: the max over every channel
+        Case("forward", (x, 1), function="maxout"),  # the lower end: the identity
+        Case("backward", (randn(rng, 2, 2, 2, 3), x, 3), function="maxout_backward"),
+        Case("backward", (randn(rng, 2, 3, 4), randn(rng, 2, 6, 4), 2), function="maxout_backward"),
+    ]
+
+
+def softmax_range_cases(rng):
+    x, d = randn(rng, 3, 4, 5) * 3, randn(rng, 3, 4, 5)
+    return [
+        Case("forward", (x, 1), function="softmax"),  # the middle axis of three
+        Case("forward", (x, -2), function="softmax"),
+        Case("backward", (d, x, 1), function="softmax_backward"),
+        Case("backward", (d, x), function="softmax_backward"),
+    ]
+
+
+add_cases(
+    COMPONENTS,
+    {
+        "test_relu_family": relu_range_cases,
+        "test_prelu": prelu_range_cases,
+        "test_maxout": maxout_range_cases,
+        "test_softmax": softmax_range_cases,
+    },
+)

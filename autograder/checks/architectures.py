@@ -5,7 +5,7 @@ backward), the SGD step, and a small residual network for the digits."""
 import numpy as np
 
 import solutions as S
-from autograder.checks import Case, Component, Mistake, attach_mistakes, randn
+from autograder.checks import Case, Component, Mistake, add_cases, attach_mistakes, randn
 
 
 def lenet_cases(rng):
@@ -657,3 +657,48 @@ def sgd_step(params, grads, lr):
     ),
 ]
 attach_mistakes(COMPONENTS, RECOGNISED)
+
+
+# --- every parameter over its valid range (issue 18, 1c and 1g) -----------------------------
+# Drawn after the cases above, so that a seed still draws those the same way.
+
+
+def residual_range_cases(rng):
+    x = randn(rng, 1, 2, 7, 5)
+    return [
+        # an odd size with stride 2: the padded main path and the shortcut still agree
+        Case(
+            "projection",
+            (x, randn(rng, 3, 2, 3, 3), randn(rng, 3, 3, 3, 3), randn(rng, 3, 2, 1, 1)),
+            {"stride": 2},
+        ),
+        Case("identity", (x, randn(rng, 2, 2, 3, 3), randn(rng, 2, 2, 3, 3)), {"stride": 1}),
+    ]
+
+
+def count_range_cases(rng):
+    return [
+        Case("random", ([["conv", 3, 8, 3, False], ["bn", 8], ["conv", 8, 8, 1, True]],)),
+        Case("random", ([["linear", int(rng.integers(1, 50)), 1]],)),  # one output unit
+        Case("random", ([["bn", int(rng.integers(1, 9))]] * 2,)),
+        Case("random", ([],)),  # no layer, no parameter
+    ]
+
+
+def sgd_range_cases(rng):
+    params = {"w": randn(rng, 2, 2, 3), "b": randn(rng, 3)}
+    grads = {"b": randn(rng, 3), "w": randn(rng, 2, 2, 3)}
+    return [
+        Case("in_place", (params, grads, 0.0), output_arg=0),  # lr = 0: nothing moves
+        Case("in_place", (params, grads, float(rng.uniform(2.0, 5.0))), output_arg=0),
+    ]
+
+
+add_cases(
+    COMPONENTS,
+    {
+        "test_residual_block": residual_range_cases,
+        "test_count_parameters": count_range_cases,
+        "test_sgd_step": sgd_range_cases,
+    },
+)

@@ -210,3 +210,46 @@ def numerical_gradient(f, x, dout=1.0, eps=1e-5):
     ),
 ]
 attach_mistakes(COMPONENTS, RECOGNISED)
+
+
+# --- every parameter over its valid range (issue 18, 1c and 1g) -----------------------------
+
+
+def numerical_range_cases(rng):
+    x = randn(rng, 2, 3)
+    return [
+        # eps is a parameter: a step of 1e-2 moves a cubic's central difference by eps^2 =
+        # 1e-4, tanh's by about 1e-5, far beyond round-off: a fixed step cannot pass
+        Case(
+            "numerical_gradient",
+            (Named("cubic_mix"), x, randn(rng, 2, 3), 1e-2),
+            function="numerical_gradient",
+        ),
+        Case(
+            "numerical_gradient",
+            (Named("tanh"), randn(rng, 5), 1.0),
+            {"eps": 1e-2},
+            function="numerical_gradient",
+        ),
+        Case("numerical_gradient", (Named("square"), randn(rng, 1)), function="numerical_gradient"),
+    ]
+
+
+def backward_range_cases(rng):
+    cases = []
+    for category, stride, padding in (("basic", 1, 0), ("stride", 3, 0), ("padding", 1, 2)):
+        x, w = randn(rng, 2, 3, 8, 7), randn(rng, 2, 3, 1, 3)
+        dout = randn(rng, *S.conv2d(x, w, stride=stride, padding=padding).shape)
+        cases.append(Case(category, (dout, x, w, stride, padding)))
+    x, w = randn(rng, 1, 1, 4, 5), randn(rng, 3, 1, 4, 5)  # the kernel as large as the input
+    cases.append(Case("basic", (randn(rng, 1, 3, 1, 1), x, w)))
+    return cases
+
+
+add_cases(
+    COMPONENTS,
+    {
+        "test_numerical_gradient": numerical_range_cases,
+        "test_conv2d_backward": backward_range_cases,
+    },
+)

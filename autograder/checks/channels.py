@@ -3,7 +3,7 @@
 import numpy as np
 
 import solutions as S
-from autograder.checks import Case, Component, Mistake, Variant, attach_mistakes, randn
+from autograder.checks import Case, Component, Mistake, Variant, add_cases, attach_mistakes, randn
 
 
 def conv_cases(rng):
@@ -193,3 +193,49 @@ def conv2d(x, w, b=None, stride=1, padding=0):
     ),
 ]
 attach_mistakes(COMPONENTS, RECOGNISED)
+
+
+# --- every parameter over its valid range (issue 18, 1c and 1g) -----------------------------
+# Drawn after the cases above, so that a seed still draws those the same way.
+
+
+def conv_range_cases(rng):
+    cases = []
+    for category, stride, padding in (
+        ("basic", 1, 0),
+        ("multichannel", 1, 0),
+        ("stride", 2, 0),
+        ("stride", 3, 0),
+        ("padding", 1, 2),
+        ("padding", 2, 1),
+        ("padding", 3, 2),
+    ):
+        c_in, c_out = int(rng.integers(2, 4)), int(rng.integers(2, 4))
+        if category == "basic":
+            c_in = c_out = 1
+        kh, kw = (int(v) for v in rng.choice(np.arange(1, 4), 2, replace=False))  # kh != kw
+        # sizes that leave a remainder of stride - 1: a rounded-up size cannot pass
+        h = kh - 2 * padding + stride * int(rng.integers(1, 4)) + stride - 1
+        w = kw - 2 * padding + stride * int(rng.integers(1, 4)) + stride - 1
+        x = randn(rng, 2, c_in, max(h, kh), max(w, kw))
+        weights = randn(rng, c_out, c_in, kh, kw)
+        options = {"stride": stride, "padding": padding}
+        cases.append(Case(category, (x, weights, randn(rng, c_out)), options))
+    cases.append(Case("basic", (randn(rng, 1, 1, 5, 6), randn(rng, 1, 1, 2, 3))))  # no bias
+    cases.append(Case("multichannel", (randn(rng, 2, 3, 5, 5), randn(rng, 4, 3, 1, 1), None)))
+    return cases
+
+
+def cost_range_cases(rng):
+    c_in, c_out = (int(v) for v in rng.integers(1, 20, 2))
+    return [
+        Case("basic", (c_in, c_out, 3, 5), {"bias": True}),
+        Case("basic", (c_in, c_out, 3, 5), {"bias": False}),
+        Case("basic", (c_in, c_out, (1, 3), (4, 6))),  # pairs: (kh, kw) and (H_out, W_out)
+        Case("basic", (c_in, c_out, 1, 1)),  # the lower ends
+        Case("groups", (6, 4, (3, 1), 5), {"groups": 2, "bias": False}),
+        Case("groups", (4, 8, 3, (2, 3)), {"groups": 4}),  # depthwise-like, 2 filters a group
+    ]
+
+
+add_cases(COMPONENTS, {"test_conv2d": conv_range_cases, "test_conv2d_cost": cost_range_cases})

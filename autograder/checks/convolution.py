@@ -8,6 +8,7 @@ from autograder.checks import (
     Component,
     Mistake,
     Variant,
+    add_cases,
     attach_mistakes,
     randn,
 )
@@ -269,3 +270,78 @@ def conv_output_size(n, k, padding=0, stride=1, dilation=1):
     ),
 ]
 attach_mistakes(COMPONENTS, RECOGNISED)
+
+
+# --- every parameter over its valid range (issue 18, 1c and 1g) -----------------------------
+# Drawn after the cases above, so that a seed still draws those the same way.
+
+
+def corr2d_range_cases(rng):
+    h, w = (int(v) for v in rng.choice(np.arange(2, 7), 2, replace=False))  # h != w
+    return [
+        # the kernel as large as the image, not square: a transposed or square-assumed
+        # kernel cannot pass
+        Case("edge", (randn(rng, h, w), randn(rng, h, w))),
+        Case("rectangular", (randn(rng, 6, 7), randn(rng, 1, 3))),
+        Case("rectangular", (randn(rng, 5, 8), randn(rng, 4, 2))),
+    ]
+
+
+def pad2d_range_cases(rng):
+    return [
+        Case("int", (randn(rng, 3, 4), 0)),  # the lower end: nothing added
+        Case("int", (randn(rng, 2, 3, 4), int(rng.integers(1, 4)))),  # leading axes kept
+        Case("pair", (randn(rng, 3, 4), (0, int(rng.integers(1, 3))))),
+        Case("four", (randn(rng, 2, 3), (3, 0, 0, 1))),
+        # four different numbers: every misreading of their order changes the shape
+        Case("four", (randn(rng, 3, 4), tuple(int(v) for v in rng.permutation(4)))),
+    ]
+
+
+def convolve_range_cases(rng):
+    cases = []
+    for mode in ("valid", "full", "same"):
+        for kh, kw in ((1, 1), (4, 4), (1, 2), (3, 4)):
+            cases.append(Case(mode, (randn(rng, 5, 6), randn(rng, kh, kw), mode)))
+    cases.append(Case("valid", (randn(rng, 3, 4), randn(rng, 3, 4), "valid")))  # kernel = image
+    return cases
+
+
+def size_range_cases(rng):
+    cases = []
+    for category, stride, dilation in (("basic", 1, 1), ("stride", 2, 1), ("stride", 3, 1)):
+        for k in (1, int(rng.integers(2, 6))):
+            for p in (0, int(rng.integers(1, 4))):
+                span = dilation * (k - 1) + 1
+                # the smallest input that fits the kernel: exactly one output
+                cases.append(
+                    Case(
+                        category,
+                        (max(1, span - 2 * p), k),
+                        {"padding": p, "stride": stride, "dilation": dilation},
+                    )
+                )
+                # a remainder of stride - 1: floor and ceil part
+                n = span - 2 * p + stride * int(rng.integers(1, 5)) + stride - 1
+                cases.append(Case(category, (max(n, span), k), {"padding": p, "stride": stride}))
+    for dilation in (2, 3):
+        k = int(rng.integers(2, 5))
+        n = dilation * (k - 1) + 1 + int(rng.integers(0, 6))
+        cases.append(Case("dilation", (n, k), {"dilation": dilation}))
+        # padding on both sides: counting it once is off by 2 / stride
+        cases.append(Case("dilation", (n, k), {"padding": 2, "dilation": dilation}))
+        # with a stride, a remainder of stride - 1 again: floor and ceil part
+        odd = dilation * (k - 1) + 1 - 2 + 2 * int(rng.integers(1, 5)) + 1
+        cases.append(Case("dilation", (odd, k), {"padding": 1, "stride": 2, "dilation": dilation}))
+    return cases
+
+
+add_cases(
+    COMPONENTS,
+    {
+        "test_corr2d": corr2d_range_cases,
+        "test_pad2d": pad2d_range_cases,
+        "test_convolve2d": convolve_range_cases,
+        "test_conv_output_size": size_range_cases,
+    },
+)

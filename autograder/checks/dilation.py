@@ -1,7 +1,9 @@
 """Checks for assignment 3: conv2d with dilation, receptive_field."""
 
+import numpy as np
+
 import solutions as S
-from autograder.checks import Case, Component, Mistake, Variant, attach_mistakes, randn
+from autograder.checks import Case, Component, Mistake, Variant, add_cases, attach_mistakes, randn
 
 
 def conv_cases(rng):
@@ -143,3 +145,52 @@ def receptive_field(layers):
     ),
 ]
 attach_mistakes(COMPONENTS, RECOGNISED)
+
+
+# --- every parameter over its valid range (issue 18, 1c and 1g) -----------------------------
+# Drawn after the cases above, so that a seed still draws those the same way.
+
+
+def conv_range_cases(rng):
+    cases = []
+    for category, stride, padding, dilation in (
+        ("basic", 1, 1, 1),
+        ("dilation", 1, 0, 4),
+        ("dilation", 1, 0, 2),
+        ("dilation_stride", 3, 0, 2),
+        ("dilation_stride", 2, 0, 3),
+        ("dilation_padding", 1, 3, 2),
+        ("dilation_padding", 3, 2, 2),
+    ):
+        kh, kw = (int(v) for v in rng.choice(np.arange(1, 4), 2, replace=False))  # kh != kw
+        span_h, span_w = dilation * (kh - 1) + 1, dilation * (kw - 1) + 1
+        # a remainder of stride - 1 (a rounded-up size cannot pass), and at least the span
+        h = max(span_h, span_h - 2 * padding + stride * int(rng.integers(1, 3)) + stride - 1)
+        w = max(span_w, span_w - 2 * padding + stride * int(rng.integers(1, 3)) + stride - 1)
+        options = {"stride": stride, "padding": padding, "dilation": dilation}
+        x, weights = randn(rng, 2, 2, h, w), randn(rng, 3, 2, kh, kw)
+        cases.append(Case(category, (x, weights, randn(rng, 3)), options))
+    # the kernel's dilated span exactly the input: one output pixel; and no bias
+    cases.append(
+        Case("dilation", (randn(rng, 1, 2, 7, 5), randn(rng, 2, 2, 4, 3)), {"dilation": 2})
+    )
+    return cases
+
+
+def field_range_cases(rng):
+    return [
+        Case("basic", ([(1, 1, 1)],)),  # the lower ends: one 1 x 1 layer sees one pixel
+        Case("basic", ([(int(rng.integers(2, 8)), 1, 1)],)),
+        # several layers wider than 1: their windows overlap (a sum of spans cannot pass)
+        Case("basic", ([(int(rng.integers(2, 6)), 1, 1) for _ in range(3)],)),
+        # a stride on the last layer widens nothing; on the first, everything after it
+        Case("stride", ([(3, 1, 1), (3, 1, 1), (2, 4, 1)],)),
+        Case("stride", ([(2, 3, 1), (1, 2, 1), (3, 1, 1)],)),
+        Case("dilation", ([(1, 2, 5), (3, 1, 4), (2, 3, 2)],)),
+    ]
+
+
+add_cases(
+    COMPONENTS,
+    {"test_conv2d_dilation": conv_range_cases, "test_receptive_field": field_range_cases},
+)

@@ -3,7 +3,7 @@
 import numpy as np
 
 import solutions as S
-from autograder.checks import Case, Component, Mistake, Variant, attach_mistakes, randn
+from autograder.checks import Case, Component, Mistake, Variant, add_cases, attach_mistakes, randn
 
 
 def linear_cases(rng):
@@ -213,3 +213,50 @@ def mse_loss(pred, target):
     ),
 ]
 attach_mistakes(COMPONENTS, RECOGNISED)
+
+
+# --- every parameter over its valid range (issue 18, 1c and 1g) -----------------------------
+# Drawn after the cases above, so that a seed still draws those the same way.
+
+
+def linear_range_cases(rng):
+    return [
+        Case("flatten", (randn(rng, 3, 5),), function="flatten"),  # already flat: unchanged
+        Case("flatten", (randn(rng, 2, 3, 4),), function="flatten"),
+        Case("flatten", (randn(rng, 1, 2, 3, 4, 2),), function="flatten"),
+        Case("linear", (randn(rng, 1, 4), randn(rng, 6, 4), randn(rng, 6)), function="linear"),
+        Case(
+            "linear_backward",
+            (randn(rng, 6, 2), randn(rng, 6, 5), randn(rng, 2, 5)),
+            function="linear_backward",
+        ),
+    ]
+
+
+def loss_range_cases(rng):
+    k = int(rng.integers(2, 7))
+    n = int(rng.integers(2, 6))
+    return [
+        Case("basic", (randn(rng, 1, k), rng.integers(0, k, 1))),  # a batch of one
+        Case("basic", (randn(rng, n, 2), rng.integers(0, 2, n))),  # two classes
+        # every label the same class, and the logits of a confident wrong answer
+        Case("basic", (randn(rng, n, k) * 2, np.full(n, k - 1))),
+        Case("large_logits", (randn(rng, n, k) * 40 - 20, rng.integers(0, k, n)), hint=LOGITS_HINT),
+    ]
+
+
+def mse_range_cases(rng):
+    return [
+        Case("basic", (randn(rng, 2, 3, 4), randn(rng, 2, 3, 4))),
+        Case("basic", (randn(rng, 5, 1), randn(rng, 5, 1))),
+    ]
+
+
+add_cases(
+    COMPONENTS,
+    {
+        "test_linear": linear_range_cases,
+        "test_softmax_cross_entropy": loss_range_cases,
+        "test_mse_loss": mse_range_cases,
+    },
+)

@@ -3,7 +3,7 @@
 import numpy as np
 
 import solutions as S
-from autograder.checks import Case, Component, Mistake, Variant, attach_mistakes, randn
+from autograder.checks import Case, Component, Mistake, Variant, add_cases, attach_mistakes, randn
 
 
 def forward_cases(rng):
@@ -189,3 +189,41 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
     ),
 ]
 attach_mistakes(COMPONENTS, RECOGNISED)
+
+
+# --- every parameter over its valid range (issue 18, 1c and 1g) -----------------------------
+# Drawn after the cases above, so that a seed still draws those the same way.
+
+
+def forward_range_cases(rng):
+    x = randn(rng, 2, 2, 7, 9) - 1.0
+    return [
+        Case("max", (x, 1), function="max_pool2d"),  # the lower end: the identity
+        Case("max", (x, 3), function="max_pool2d"),  # 7 x 9 by 3: floor drops a row
+        Case("max", (x, 2, 3), function="max_pool2d"),  # a stride wider than the window
+        Case("max_padding_stride", (x, 2, 1, 1), function="max_pool2d"),
+        Case("max_padding_stride", (x, 4, 3, 2), function="max_pool2d"),  # padding = k / 2
+        Case("avg", (x, 2, 3), function="avg_pool2d"),
+        Case("avg", (x, 4), function="avg_pool2d"),
+        Case("avg_padding", (x, 2, 1, 1), function="avg_pool2d"),
+        Case("avg_padding", (x, 5, 3, 2), function="avg_pool2d"),
+    ]
+
+
+def backward_range_cases(rng):
+    x = randn(rng, 2, 2, 7, 9)
+    x[:, :, 3:, 4:] = 0.0  # ties, as after a ReLU
+    cases = []
+    for kind in ("max", "avg"):
+        for args in ((1,), (2, 3), (3,), (4, 3, 2), (3, 1, 1)):
+            out_shape = S.max_pool2d(x, *args).shape
+            cases.append(
+                Case(kind, (randn(rng, *out_shape), x, *args), function=f"{kind}_pool2d_backward")
+            )
+    return cases
+
+
+add_cases(
+    COMPONENTS,
+    {"test_pool_forward": forward_range_cases, "test_pool_backward": backward_range_cases},
+)

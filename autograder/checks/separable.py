@@ -1,7 +1,7 @@
 """Checks for assignment 4: grouped conv2d, depthwise, pointwise, separable."""
 
 import solutions as S
-from autograder.checks import Case, Component, Mistake, attach_mistakes, randn
+from autograder.checks import Case, Component, Mistake, add_cases, attach_mistakes, randn
 
 
 def group_cases(rng):
@@ -162,3 +162,54 @@ def separable_conv2d(x, w_depthwise, w_pointwise, b_depthwise=None, b_pointwise=
     ),
 ]
 attach_mistakes(COMPONENTS, RECOGNISED)
+
+
+# --- every parameter over its valid range (issue 18, 1c and 1g) -----------------------------
+# Drawn after the cases above, so that a seed still draws those the same way.
+
+
+def group_range_cases(rng):
+    cases = []
+    # several input and several output channels in every group: each misreading of which
+    # channels make a group changes the answer
+    for category, groups, per_in, per_out in (
+        ("groups", 2, 2, 3),
+        ("groups", 3, 2, 2),
+        ("depthwise", 3, 1, 2),  # a channel multiplier of 2
+        ("depthwise", 5, 1, 1),
+        ("groups1", 1, 3, 2),
+    ):
+        c_in, c_out = groups * per_in, groups * per_out
+        options = {
+            "stride": int(rng.integers(1, 4)),
+            "padding": int(rng.integers(0, 3)),
+            "groups": groups,
+        }
+        x, w = randn(rng, 2, c_in, 7, 6), randn(rng, c_out, per_in, 3, 2)
+        cases.append(Case(category, (x, w, randn(rng, c_out)), options))
+    cases.append(Case("groups", (randn(rng, 1, 4, 5, 5), randn(rng, 6, 2, 1, 1)), {"groups": 2}))
+    return cases
+
+
+def separable_range_cases(rng):
+    x = randn(rng, 2, 2, 6, 7)
+    wd, bd = randn(rng, 6, 1, 3, 2), randn(rng, 6)  # a channel multiplier of 3
+    wp, bp = randn(rng, 3, 6, 1, 1), randn(rng, 3)
+    return [
+        Case("depthwise", (x, wd, bd), {"stride": 3, "padding": 2}, function="depthwise_conv2d"),
+        Case("depthwise", (x, wd), function="depthwise_conv2d"),
+        Case("pointwise", (x, randn(rng, 4, 2, 1, 1)), function="pointwise_conv2d"),
+        Case(
+            "separable",
+            (x, wd, wp, bd, bp),
+            {"stride": 2, "padding": 2},
+            function="separable_conv2d",
+        ),
+        Case("separable", (x, wd, wp, bd), function="separable_conv2d"),
+    ]
+
+
+add_cases(
+    COMPONENTS,
+    {"test_conv2d_groups": group_range_cases, "test_separable": separable_range_cases},
+)
