@@ -1,0 +1,79 @@
+"""The mutants of the reference solutions that survived the grader, and what became of them.
+
+A survivor of ``python -m autograder.mutation`` either got a new check in
+``autograder/checks/<slug>.py`` (``KILLED``: the check that kills it now, which the report
+verifies) or computes the same function as the reference on every valid input
+(``EQUIVALENT``: the argument, in one line). A mutant is named by its solution cell and its
+edited line, before and after (as in ``MUTATION.md``; whitespace is ignored).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Survivor(NamedTuple):
+    cell: str
+    before: str
+    after: str
+    why: str  # the argument that it is equivalent, or the check that kills it
+
+
+PADS = "pads = ((kh - 1) // 2, kh - 1 - (kh - 1) // 2, (kw - 1) // 2, kw - 1 - (kw - 1) // 2)"
+MODE_ORDER = "the three valid modes sort as full < same < valid, so every mode takes its own branch"
+
+EQUIVALENT: dict[str, list[Survivor]] = {
+    "convolution": [
+        Survivor(
+            "convolve2d",
+            PADS,
+            PADS.replace("((kh - 1) // 2", "((kh - 1) / 2"),
+            "pad2d takes int() of each padding, and int((kh - 1) / 2) = (kh - 1) // 2 for kh >= 1",
+        ),
+        Survivor(
+            "convolve2d",
+            PADS,
+            PADS.replace(", (kw - 1) // 2,", ", (kw - 1) / 2,"),
+            "pad2d takes int() of each padding, and int((kw - 1) / 2) = (kw - 1) // 2 for kw >= 1",
+        ),
+        Survivor(
+            "pad2d",
+            "if np.ndim(padding) == 0:",
+            "if np.ndim(padding) <= 0:",
+            "np.ndim is never negative",
+        ),
+        Survivor(
+            "pad2d",
+            "elif len(padding) == 2:",
+            "elif len(padding) <= 2:",
+            "a padding that is not an int has 2 or 4 entries: lengths 0 and 1 are not valid",
+        ),
+        Survivor("convolve2d", 'if mode == "valid":', 'if mode >= "valid":', MODE_ORDER),
+        Survivor("convolve2d", 'elif mode == "full":', 'elif mode <= "full":', MODE_ORDER),
+        Survivor("convolve2d", 'elif mode == "same":', 'elif mode <= "same":', MODE_ORDER),
+        Survivor("convolve2d", 'elif mode == "same":', 'elif mode >= "same":', MODE_ORDER),
+    ],
+}
+
+KILLED: dict[str, list[Survivor]] = {
+    "convolution": [
+        Survivor(
+            "convolve2d",
+            PADS,
+            PADS.replace("kh - 1 - (kh - 1) // 2", "kh - 1 >> (kh - 1) // 2"),
+            "test_convolve2d: kernels of 4 and 5 rows and columns in every mode",
+        ),
+        Survivor(
+            "convolve2d",
+            PADS,
+            PADS.replace("kw - 1 - (kw - 1) // 2", "kw - 1 >> (kw - 1) // 2"),
+            "test_convolve2d: kernels of 4 and 5 rows and columns in every mode",
+        ),
+        Survivor(
+            "convolve2d",
+            'elif mode == "same":',
+            'elif mode is not "same":',
+            "the sandbox passes strings interned, as literals in a call are: `is not` fails",
+        ),
+    ],
+}
