@@ -169,7 +169,10 @@ def decode_argument(spec, np):
     if kind == "npy":
         return np.load(spec["file"], allow_pickle=False)
     if kind == "json":
-        return spec["value"]
+        value = spec["value"]
+        # interned, as a string literal in the student's own call would be: `mode is "same"`
+        # then behaves as it does in the notebook (where it is a bug that fails)
+        return sys.intern(value) if isinstance(value, str) else value
     if kind == "named":
         return NAMED_FUNCTIONS[spec["name"]]
     if kind == "tuple":
