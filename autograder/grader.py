@@ -206,7 +206,8 @@ def judge(component: Component, student: Any, expected: Any, case: Case) -> str:
 def check_properties(student: Any, expected: Any, case: Case) -> str | None:
     """What breaks the contract every output follows, beyond its values; None if nothing.
 
-    Where the reference gives floats, the student's leaf must be floats of the same dtype (a
+    Where the reference gives integers (counts, sizes), the student's leaf must not be a
+    float. Where the reference gives floats, the student's leaf must be floats of the same dtype (a
     float64 input gives a float64 result, float32 stays float32: a float32 result loses half
     the digits, an integer one all of them), of the same shape; and wherever the reference is
     finite the student's must be too: a NaN or inf there is an overflow, explained by the
@@ -219,6 +220,11 @@ def check_properties(student: Any, expected: Any, case: Case) -> str | None:
         if s is None or e is None:
             continue
         s, e = np.asarray(s), np.asarray(e)
+        if e.dtype.kind in "iu" and s.dtype.kind == "f":
+            return (
+                f"{label}: the result is a float ({s.dtype}) where it should be an integer: "
+                "counts and sizes are whole numbers (divide with //, not /)"
+            )
         if e.dtype.kind != "f" or s.dtype.kind not in "biuf":
             continue
         if s.shape != e.shape:

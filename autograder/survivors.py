@@ -53,6 +53,20 @@ EQUIVALENT: dict[str, list[Survivor]] = {
         Survivor("convolve2d", 'elif mode == "same":', 'elif mode <= "same":', MODE_ORDER),
         Survivor("convolve2d", 'elif mode == "same":', 'elif mode >= "same":', MODE_ORDER),
     ],
+    "channels": [
+        Survivor(
+            "conv2d_cost",
+            "kh, kw = (kernel_size, kernel_size) if np.ndim(kernel_size) == 0 else kernel_size",
+            "kh, kw = (kernel_size, kernel_size) if np.ndim(kernel_size) <= 0 else kernel_size",
+            "np.ndim is never negative",
+        ),
+        Survivor(
+            "conv2d_cost",
+            "oh, ow = (output_size, output_size) if np.ndim(output_size) == 0 else output_size",
+            "oh, ow = (output_size, output_size) if np.ndim(output_size) <= 0 else output_size",
+            "np.ndim is never negative",
+        ),
+    ],
 }
 
 KILLED: dict[str, list[Survivor]] = {
@@ -74,6 +88,20 @@ KILLED: dict[str, list[Survivor]] = {
             'elif mode == "same":',
             'elif mode is not "same":',
             "the sandbox passes strings interned, as literals in a call are: `is not` fails",
+        ),
+    ],
+    "channels": [
+        Survivor(
+            "conv2d_cost",
+            "weights = c_out * (c_in // groups) * kh * kw",
+            "weights = c_out * (c_in / groups) * kh * kw",
+            "every component: a float where the reference gives an integer fails",
+        ),
+        Survivor(
+            "conv2d_cost",
+            "kh, kw = (kernel_size, kernel_size) if np.ndim(kernel_size) == 0 else kernel_size",
+            "kh, kw = (kernel_size, kernel_size) if np.ndim(kernel_size) >= 0 else kernel_size",
+            "test_conv2d_cost: kernel sizes given as a pair (kh != kw)",
         ),
     ],
 }

@@ -96,6 +96,15 @@ def sgd_step(params, grads, lr):
         p -= lr * g
 """
 
+# right values, but the counts come back as floats (true division by groups)
+COST_FLOATS = """
+def conv2d_cost(c_in, c_out, kernel_size, output_size, groups=1, bias=True):
+    kh, kw = (kernel_size, kernel_size) if np.ndim(kernel_size) == 0 else kernel_size
+    oh, ow = (output_size, output_size) if np.ndim(output_size) == 0 else output_size
+    weights = c_out * (c_in / groups) * kh * kw
+    return weights + (c_out if bias else 0), weights * oh * ow
+"""
+
 WRONG = {
     "numerical gradient leaves x changed": (
         "backprop",
@@ -147,6 +156,13 @@ WRONG = {
         "the result has dtype float64, expected float32",
     ),
     "sgd pairs by position": ("architectures", "sgd_step", SGD_BY_POSITION, "test_sgd_step", ""),
+    "layer cost counted in floats": (
+        "channels",
+        "conv2d_cost",
+        COST_FLOATS,
+        "test_conv2d_cost",
+        "where it should be an integer",
+    ),
 }
 
 
