@@ -67,7 +67,17 @@ EQUIVALENT: dict[str, list[Survivor]] = {
             "np.ndim is never negative",
         ),
     ],
+    "dilation": [
+        Survivor(
+            "receptive_field",
+            "s = layer[1] if len(layer) > 1 else 1",
+            "s = layer[1] if len(layer) != 1 else 1",
+            "a layer is (k,), (k, s) or (k, s, d): len > 1 and len != 1 agree on all three",
+        ),
+    ],
 }
+
+SHORT_FORMS = "test_receptive_field: stacks mixing (k,), (k, s) and (k, s, d) layers"
 
 KILLED: dict[str, list[Survivor]] = {
     "convolution": [
@@ -102,6 +112,68 @@ KILLED: dict[str, list[Survivor]] = {
             "kh, kw = (kernel_size, kernel_size) if np.ndim(kernel_size) == 0 else kernel_size",
             "kh, kw = (kernel_size, kernel_size) if np.ndim(kernel_size) >= 0 else kernel_size",
             "test_conv2d_cost: kernel sizes given as a pair (kh != kw)",
+        ),
+    ],
+    "dilation": [
+        Survivor(
+            "receptive_field",
+            "s = layer[1] if len(layer) > 1 else 1",
+            "s = layer[1] if len(layer) >= 1 else 1",
+            SHORT_FORMS,
+        ),
+        Survivor(
+            "receptive_field",
+            "s = layer[1] if len(layer) > 1 else 1",
+            "s = layer[1] if len(layer) > 2 else 1",
+            SHORT_FORMS,
+        ),
+        Survivor(
+            "receptive_field",
+            "s = layer[1] if len(layer) > 1 else 1",
+            "s = layer[1] if len(layer) > 0 else 1",
+            SHORT_FORMS,
+        ),
+        Survivor(
+            "receptive_field",
+            "s = layer[1] if len(layer) > 1 else 1",
+            "s = layer[1] if len(layer) > 1 else 2",
+            SHORT_FORMS,
+        ),
+        Survivor(
+            "receptive_field",
+            "s = layer[1] if len(layer) > 1 else 1",
+            "s = layer[1] if len(layer) > 1 else 0",
+            SHORT_FORMS,
+        ),
+        Survivor(
+            "receptive_field",
+            "d = layer[2] if len(layer) > 2 else 1",
+            "d = layer[2] if len(layer) != 2 else 1",
+            SHORT_FORMS,
+        ),
+        Survivor(
+            "receptive_field",
+            "d = layer[2] if len(layer) > 2 else 1",
+            "d = layer[2] if len(layer) >= 2 else 1",
+            SHORT_FORMS,
+        ),
+        Survivor(
+            "receptive_field",
+            "d = layer[2] if len(layer) > 2 else 1",
+            "d = layer[2] if len(layer) > 1 else 1",
+            SHORT_FORMS,
+        ),
+        Survivor(
+            "receptive_field",
+            "d = layer[2] if len(layer) > 2 else 1",
+            "d = layer[2] if len(layer) > 2 else 2",
+            SHORT_FORMS,
+        ),
+        Survivor(
+            "receptive_field",
+            "d = layer[2] if len(layer) > 2 else 1",
+            "d = layer[2] if len(layer) > 2 else 0",
+            SHORT_FORMS,
         ),
     ],
 }
