@@ -75,6 +75,14 @@ EQUIVALENT: dict[str, list[Survivor]] = {
             "a layer is (k,), (k, s) or (k, s, d): len > 1 and len != 1 agree on all three",
         ),
     ],
+    "separable": [
+        Survivor(
+            "conv2d",
+            "xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))",
+            "xp = np.pad(x, ((0, 0), (0, 1), (padding, padding), (padding, padding)))",
+            "the extra zero channel comes after the last group's slice (c_in = groups * cg): never read",
+        ),
+    ],
 }
 
 SHORT_FORMS = "test_receptive_field: stacks mixing (k,), (k, s) and (k, s, d) layers"
