@@ -12,7 +12,7 @@ For one assignment:
 3. each mutant becomes a submission: the released student notebook with its solution cells
    replaced by the mutated module's (``submission``), graded by ``batch.run_batch`` through
    ``grader.grade_notebook`` and the sandbox, on the components that call the mutated
-   cell's functions (``affected``), with one fixed seed so that a run is reproducible;
+   function (``affected``), with one fixed seed so that a run is reproducible;
 4. a mutant that still earns full marks survives. A survivor is either killed by a new
    check in ``autograder/checks/<slug>.py`` or argued equivalent (both recorded
    in ``autograder/survivors.py``); ``autograder/MUTATION.md`` reports both.
@@ -189,45 +189,45 @@ def _changed_lines(original: list[str], mutated: list[str]) -> tuple[str, str]:
 # --- which components a cell reaches --------------------------------------------------------
 
 
-def affected(module: str, slug: str) -> dict[str, tuple[str, ...] | None]:
-    """{solution cell: the components whose functions call (perhaps through others) a
-    function it defines}. None (grade everything) when the cell also runs statements at
-    top level (they may change what any function sees) or no component reaches it."""
-    cells = split(module)
-    defined: dict[str, str] = {}  # function -> cell
-    calls: dict[str, set[str]] = {}  # function -> names it refers to
-    top_level: set[str] = set()
-    for cell, (_, source) in cells.items():
-        for node in ast.parse(source).body:
-            if isinstance(node, ast.FunctionDef):
-                defined[node.name] = cell
-                calls[node.name] = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-            elif not isinstance(node, ast.Import | ast.ImportFrom):
-                top_level.add(cell)
+def affected(module: str, slug: str, seed: int = SEED) -> dict[int, tuple[str, ...] | None]:
+    """{line of the module: the components that call (perhaps through other functions) the
+    function holding that line}, for every line of a solution region. None (grade them all)
+    for a line outside any function: it may change what every function sees.
+
+    A component's functions are those its cases call (drawn as a grade draws them).
+    """
+    import numpy as np
+
+    tree = ast.parse(module)
+    spans: list[tuple[int, int, str]] = []
+    calls: dict[str, set[str]] = {}  # function -> every name it refers to
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            spans.append((node.lineno, node.end_lineno or node.lineno, node.name))
+            calls[node.name] = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
     def reached(function: str) -> set[str]:
         seen, todo = set(), [function]
         while todo:
             name = todo.pop()
-            if name in seen or name not in defined:
-                continue
-            seen.add(name)
-            todo += calls[name]
-        return {defined[name] for name in seen}
+            if name not in seen and name in calls:
+                seen.add(name)
+                todo += calls[name]
+        return seen
 
-    by_cell: dict[str, set[str]] = {}
-    for component in checks.load(slug):
-        for function in component.references():
-            for cell in reached(function):
-                by_cell.setdefault(cell, set()).add(component.name)
-    names = [c.name for c in checks.load(slug)]
-    return {
-        cell: None
-        if cell in top_level or cell not in by_cell
-        else tuple(n for n in names if n in by_cell[cell])
-        for cell, (kind, _) in cells.items()
-        if kind == "solution"
-    }
+    callers: dict[str, list[str]] = {}  # function -> the components that reach it
+    for index, component in enumerate(checks.load(slug)):
+        cases = component.cases(np.random.default_rng([seed, index]))
+        for function in set().union(*(reached(component.function_of(c)) for c in cases)):
+            callers.setdefault(function, []).append(component.name)
+
+    def components(line: int) -> tuple[str, ...] | None:
+        holder = next((name for first, last, name in spans if first <= line <= last), None)
+        if holder is None or holder not in callers:
+            return None
+        return tuple(callers[holder])
+
+    return {line: components(line) for line in solution_lines(module)}
 
 
 # --- submissions and grading ----------------------------------------------------------------
@@ -253,13 +253,13 @@ def grade_mutants(
 ) -> None:
     """Grade every mutant (its ``result``: score, max_score, the components that lost points,
     or the grader's error), in one batch."""
-    reach = affected(module, slug)
+    reach = affected(module, slug, seed)
     with tempfile.TemporaryDirectory(prefix=f"mutation-{slug}-") as folder:
         jobs = []
         for mutant in found:
             path = Path(folder) / f"{mutant.index:05d}.ipynb"
             nbformat.write(submission(mutant.module, slug, course_dir), path)
-            jobs.append(Job(mutant.index, path, reach[mutant.cell]))
+            jobs.append(Job(mutant.index, path, reach[mutant.line]))
         by_index = {m.index: m for m in found}
         done = []
 

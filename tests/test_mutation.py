@@ -34,10 +34,25 @@ def test_the_exported_module_runs_as_the_notebook_and_splits_back_into_its_cells
     assert {inside[n] for n in inside} == set(solution_cells(source))
 
 
-def test_a_cell_reaches_the_components_that_call_its_functions():
-    reach = mutation.affected(mutation.export("convolution"), "convolution")
-    assert reach["corr2d"] == ("test_corr2d", "test_convolve2d")  # convolve2d calls corr2d
-    assert reach["conv_output_size"] == ("test_conv_output_size",)
+def test_a_mutated_line_reaches_the_components_that_call_its_function():
+    module = mutation.export("convolution")
+    reach = mutation.affected(module, "convolution")
+    by_cell: dict[str, set] = {}
+    for line, cell in mutation.solution_lines(module).items():
+        by_cell.setdefault(cell, set()).add(reach[line])
+    assert by_cell["corr2d"] == {("test_corr2d", "test_convolve2d")}  # convolve2d calls it
+    assert by_cell["pad2d"] == {("test_pad2d", "test_convolve2d")}
+    assert by_cell["convolve2d"] == {("test_convolve2d",)}
+    assert by_cell["conv_output_size"] == {("test_conv_output_size",)}
+    # a line outside every function may change what any function sees: grade everything
+    shifted = mutation.export("convolution").replace(
+        "    return out\n    ### END SOLUTION\n\n# %% solution cell pad2d",
+        "    return out\n    ### END SOLUTION\n\n### BEGIN SOLUTION\nLIMIT = 1\n### END SOLUTION\n\n"
+        "# %% solution cell pad2d",
+    )
+    assert "LIMIT = 1" in shifted
+    line = shifted.splitlines().index("LIMIT = 1") + 1
+    assert mutation.affected(shifted, "convolution")[line] is None
 
 
 def test_a_wrong_mutant_is_killed_and_an_equivalent_rewrite_survives(course):
