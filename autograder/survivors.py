@@ -22,6 +22,10 @@ class Survivor(NamedTuple):
 PADS = "pads = ((kh - 1) // 2, kh - 1 - (kh - 1) // 2, (kw - 1) // 2, kw - 1 - (kw - 1) // 2)"
 MODE_ORDER = "the three valid modes sort as full < same < valid, so every mode takes its own branch"
 
+AT_ZERO = "the branches meet at x = 0 (both give 0), so either may take it"
+ELU_BRANCH = "this branch is taken only where x <= 0, where minimum(x, 1) = minimum(x, 0) = x"
+NEGATIVE_RESHAPE = "numpy reads any negative length in reshape as the one inferred axis, as -1"
+
 EQUIVALENT: dict[str, list[Survivor]] = {
     "convolution": [
         Survivor(
@@ -83,9 +87,68 @@ EQUIVALENT: dict[str, list[Survivor]] = {
             "the extra zero channel comes after the last group's slice (c_in = groups * cg): never read",
         ),
     ],
+    "activations": [
+        Survivor(
+            "relu_family",
+            "return np.where(x > 0, x, alpha * x)",
+            "return np.where(x >= 0, x, alpha * x)",
+            AT_ZERO,
+        ),
+        Survivor(
+            "relu_family",
+            "return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))",
+            "return np.where(x >= 0, x, alpha * np.expm1(np.minimum(x, 0)))",
+            AT_ZERO,
+        ),
+        Survivor(
+            "relu_family",
+            "return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))",
+            "return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 1)))",
+            ELU_BRANCH,
+        ),
+        Survivor(
+            "relu_family",
+            "return np.where(x > 0, dout, dout * alpha * np.exp(np.minimum(x, 0)))",
+            "return np.where(x > 0, dout, dout * alpha * np.exp(np.minimum(x, 1)))",
+            ELU_BRANCH,
+        ),
+        Survivor(
+            "prelu",
+            "return np.where(x > 0, x, a * x)",
+            "return np.where(x >= 0, x, a * x)",
+            AT_ZERO,
+        ),
+        Survivor(
+            "prelu",
+            "dalpha = np.where(x > 0, 0.0, dout * x).sum(axis=axes)",
+            "dalpha = np.where(x >= 0, 0.0, dout * x).sum(axis=axes)",
+            "at x = 0 the other branch adds dout * 0 = 0 to dalpha",
+        ),
+        Survivor(
+            "sigmoid_tanh",
+            "return np.where(x >= 0, 1 / (1 + e), e / (1 + e))",
+            "return np.where(x > 0, 1 / (1 + e), e / (1 + e))",
+            "at x = 0, e = 1 and both branches give 1 / 2",
+        ),
+        Survivor(
+            "prelu",
+            "a = np.asarray(alpha).reshape((1, -1) + (1,) * (np.ndim(x) - 2))",
+            "a = np.asarray(alpha).reshape((1, ~1) + (1,) * (np.ndim(x) - 2))",
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "prelu",
+            "a = np.asarray(alpha).reshape((1, -1) + (1,) * (np.ndim(x) - 2))",
+            "a = np.asarray(alpha).reshape((1, - 2) + (1,) * (np.ndim(x) - 2))",
+            NEGATIVE_RESHAPE,
+        ),
+    ],
 }
 
 SHORT_FORMS = "test_receptive_field: stacks mixing (k,), (k, s) and (k, s, d) layers"
+
+NEAR_KINK = "test_relu_family: inputs on both sides of the kink closer than 1, in every draw"
+PRELU_AXES = "test_prelu: inputs of 2, 3 and 5 axes, (N, C) to (N, C, D, H, W)"
 
 KILLED: dict[str, list[Survivor]] = {
     "convolution": [
@@ -182,6 +245,39 @@ KILLED: dict[str, list[Survivor]] = {
             "d = layer[2] if len(layer) > 2 else 1",
             "d = layer[2] if len(layer) > 2 else 0",
             SHORT_FORMS,
+        ),
+    ],
+    "activations": [
+        Survivor("relu_family", "return dout * (x > 0)", "return dout * (x > 1)", NEAR_KINK),
+        Survivor(
+            "relu_family",
+            "return np.where(x > 0, x, alpha * x)",
+            "return np.where(x > 1, x, alpha * x)",
+            NEAR_KINK,
+        ),
+        Survivor(
+            "relu_family",
+            "return np.where(x > 0, dout, alpha * dout)",
+            "return np.where(x > 1, dout, alpha * dout)",
+            NEAR_KINK,
+        ),
+        Survivor(
+            "relu_family",
+            "return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))",
+            "return np.where(x > 1, x, alpha * np.expm1(np.minimum(x, 0)))",
+            NEAR_KINK,
+        ),
+        Survivor(
+            "relu_family",
+            "return np.where(x > 0, dout, dout * alpha * np.exp(np.minimum(x, 0)))",
+            "return np.where(x > 1, dout, dout * alpha * np.exp(np.minimum(x, 0)))",
+            NEAR_KINK,
+        ),
+        Survivor(
+            "prelu",
+            "a = np.asarray(alpha).reshape((1, -1) + (1,) * (np.ndim(x) - 2))",
+            "a = np.asarray(alpha).reshape((1, -1) + (1,) * (np.ndim(x) // 2))",
+            PRELU_AXES,
         ),
     ],
 }
