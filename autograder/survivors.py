@@ -26,6 +26,11 @@ AT_ZERO = "the branches meet at x = 0 (both give 0), so either may take it"
 ELU_BRANCH = "this branch is taken only where x <= 0, where minimum(x, 1) = minimum(x, 0) = x"
 NEGATIVE_RESHAPE = "numpy reads any negative length in reshape as the one inferred axis, as -1"
 
+BIG_ENOUGH = (
+    "the buffer still has at least h + padding rows (w + padding columns): past them lies only "
+    "bottom/right padding, whose gradient the final slice discards (numpy clips the window)"
+)
+
 EQUIVALENT: dict[str, list[Survivor]] = {
     "convolution": [
         Survivor(
@@ -143,12 +148,88 @@ EQUIVALENT: dict[str, list[Survivor]] = {
             NEGATIVE_RESHAPE,
         ),
     ],
+    "pooling": [
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h << 2 * padding, w + 2 * padding))",
+            BIG_ENOUGH,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w << 2 * padding))",
+            BIG_ENOUGH,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 + padding, w + 2 * padding))",
+            BIG_ENOUGH,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 + padding))",
+            BIG_ENOUGH,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 ** padding, w + 2 * padding))",
+            BIG_ENOUGH,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 ** padding))",
+            BIG_ENOUGH,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 << padding, w + 2 * padding))",
+            BIG_ENOUGH,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 << padding))",
+            BIG_ENOUGH,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 3 * padding, w + 2 * padding))",
+            BIG_ENOUGH,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 1 * padding, w + 2 * padding))",
+            BIG_ENOUGH,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 3 * padding))",
+            BIG_ENOUGH,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 1 * padding))",
+            BIG_ENOUGH,
+        ),
+    ],
 }
 
 SHORT_FORMS = "test_receptive_field: stacks mixing (k,), (k, s) and (k, s, d) layers"
 
 NEAR_KINK = "test_relu_family: inputs on both sides of the kink closer than 1, in every draw"
 PRELU_AXES = "test_prelu: inputs of 2, 3 and 5 axes, (N, C) to (N, C, D, H, W)"
+
+PADDING_2_3 = "test_pool_backward: paddings 2 and 3 (kernels of 4 to 6) on sizes 5, 7, 8 and 9"
 
 KILLED: dict[str, list[Survivor]] = {
     "convolution": [
@@ -278,6 +359,80 @@ KILLED: dict[str, list[Survivor]] = {
             "a = np.asarray(alpha).reshape((1, -1) + (1,) * (np.ndim(x) - 2))",
             "a = np.asarray(alpha).reshape((1, -1) + (1,) * (np.ndim(x) // 2))",
             PRELU_AXES,
+        ),
+    ],
+    "pooling": [
+        Survivor(
+            "pool_backward",
+            "return dxp[:, :, padding : padding + x.shape[2], padding : padding + x.shape[3]]",
+            "return dxp[:, :, padding : padding + x.shape[2], padding : padding | x.shape[3]]",
+            PADDING_2_3,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w | 2 * padding))",
+            PADDING_2_3,
+        ),
+        Survivor(
+            "pool_backward",
+            "return dxp[:, :, padding : padding + h, padding : padding + w]",
+            "return dxp[:, :, padding : padding + h, padding : padding | w]",
+            PADDING_2_3,
+        ),
+        Survivor(
+            "pool_backward",
+            "return dxp[:, :, padding : padding + x.shape[2], padding : padding + x.shape[3]]",
+            "return dxp[:, :, padding : padding + x.shape[2], padding : padding ^ x.shape[3]]",
+            PADDING_2_3,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w ^ 2 * padding))",
+            PADDING_2_3,
+        ),
+        Survivor(
+            "pool_backward",
+            "return dxp[:, :, padding : padding + h, padding : padding + w]",
+            "return dxp[:, :, padding : padding + h, padding : padding ^ w]",
+            PADDING_2_3,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 - padding, w + 2 * padding))",
+            PADDING_2_3,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 - padding))",
+            PADDING_2_3,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 | padding, w + 2 * padding))",
+            PADDING_2_3,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 | padding))",
+            PADDING_2_3,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 ^ padding, w + 2 * padding))",
+            PADDING_2_3,
+        ),
+        Survivor(
+            "pool_backward",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
+            "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 ^ padding))",
+            PADDING_2_3,
         ),
     ],
 }

@@ -54,7 +54,7 @@ def field_cases(rng):
             (int(rng.integers(2, 6)), int(rng.integers(2, 4)), int(rng.integers(2, 5))),
         ] * 2
         order = rng.permutation(len(layers))
-        cases.append(Case("basic", ([layers[i] for i in order],)))
+        cases.append(Case("stride", ([layers[i] for i in order],)))
     return cases
 
 
