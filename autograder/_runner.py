@@ -169,10 +169,7 @@ def decode_argument(spec, np):
     if kind == "npy":
         return np.load(spec["file"], allow_pickle=False)
     if kind == "json":
-        value = spec["value"]
-        # interned, as a string literal in the student's own call would be: `mode is "same"`
-        # then behaves as it does in the notebook (where it is a bug that fails)
-        return sys.intern(value) if isinstance(value, str) else value
+        return spec["value"]
     if kind == "named":
         return NAMED_FUNCTIONS[spec["name"]]
     if kind == "tuple":
@@ -182,6 +179,13 @@ def decode_argument(spec, np):
     if kind == "dict":
         return {key: decode_argument(item, np) for key, item in spec["items"].items()}
     raise ValueError(f"unknown argument kind {kind!r}")
+
+
+def as_called(value):
+    """A string argument interned, as the literal in a call such as f(x, "same") is; strings
+    inside containers (a network's layer list) stay fresh objects, as data built or read at
+    run time is. Code that compares strings with ``is`` then fails one way or the other."""
+    return sys.intern(value) if isinstance(value, str) else value
 
 
 def encode_output(value, prefix: str, np, depth: int = 0):
@@ -361,8 +365,8 @@ def main() -> None:
             function = namespace.get(case["function"])
             if not callable(function):
                 raise NameError(f"the notebook does not define a function {case['function']}()")
-            args = [decode_argument(a, np) for a in case["args"]]
-            kwargs = {k: decode_argument(v, np) for k, v in case["kwargs"].items()}
+            args = [as_called(decode_argument(a, np)) for a in case["args"]]
+            kwargs = {k: as_called(decode_argument(v, np)) for k, v in case["kwargs"].items()}
             held = None
             if case["output_arg"] is not None:  # in place: keep the very arrays handed in
                 given = args[case["output_arg"]]

@@ -222,6 +222,84 @@ EQUIVALENT: dict[str, list[Survivor]] = {
             BIG_ENOUGH,
         ),
     ],
+    "fully-connected": [
+        Survivor(
+            "linear",
+            "return x.reshape(x.shape[0], -1)",
+            "return x.reshape(x.shape[0], ~1)",
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "linear",
+            "return x.reshape(x.shape[0], -1)",
+            "return x.reshape(x.shape[0], - 2)",
+            NEGATIVE_RESHAPE,
+        ),
+    ],
+    "backprop": [
+        Survivor(
+            "numerical_gradient",
+            "flat_x, flat_grad = x.reshape(-1), grad.reshape(-1)",
+            "flat_x, flat_grad = x.reshape(~1), grad.reshape(-1)",
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "numerical_gradient",
+            "flat_x, flat_grad = x.reshape(-1), grad.reshape(-1)",
+            "flat_x, flat_grad = x.reshape(-1), grad.reshape(~1)",
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "numerical_gradient",
+            "flat_x, flat_grad = x.reshape(-1), grad.reshape(-1)",
+            "flat_x, flat_grad = x.reshape(- 2), grad.reshape(-1)",
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "numerical_gradient",
+            "flat_x, flat_grad = x.reshape(-1), grad.reshape(-1)",
+            "flat_x, flat_grad = x.reshape(-1), grad.reshape(- 2)",
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "numerical_gradient",
+            "return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))",
+            "return float(np.max(np.abs(a - b) / np.maximum( -0.99999999, np.abs(a) + np.abs(b))))",
+            "the floor only acts where |a| + |b| = 0, where a - b = 0 too: 0 / -0.99999999 = 0",
+        ),
+    ],
+    "architectures": [
+        Survivor(
+            "count_parameters",
+            'elif layer[0] == "bn":',
+            'elif layer[0] <= "bn":',
+            "the three layer kinds sort as bn < conv < linear, so every kind takes its own branch",
+        ),
+        Survivor(
+            "count_parameters",
+            'elif layer[0] == "linear":',
+            'elif layer[0] >= "linear":',
+            "the three layer kinds sort as bn < conv < linear, so every kind takes its own branch",
+        ),
+        Survivor(
+            "count_parameters",
+            'elif layer[0] == "bn":',
+            'elif layer[0] >= "bn":',
+            "the three layer kinds sort as bn < conv < linear, so every kind takes its own branch",
+        ),
+        Survivor(
+            "lenet5_forward",
+            "h = h.reshape(h.shape[0], -1)",
+            "h = h.reshape(h.shape[0], ~1)",
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "lenet5_forward",
+            "h = h.reshape(h.shape[0], -1)",
+            "h = h.reshape(h.shape[0], - 2)",
+            NEGATIVE_RESHAPE,
+        ),
+    ],
 }
 
 SHORT_FORMS = "test_receptive_field: stacks mixing (k,), (k, s) and (k, s, d) layers"
@@ -230,6 +308,8 @@ NEAR_KINK = "test_relu_family: inputs on both sides of the kink closer than 1, i
 PRELU_AXES = "test_prelu: inputs of 2, 3 and 5 axes, (N, C) to (N, C, D, H, W)"
 
 PADDING_2_3 = "test_pool_backward: paddings 2 and 3 (kernels of 4 to 6) on sizes 5, 7, 8 and 9"
+
+RELATIVE = "test_numerical_gradient: gradient checks of gradients 10% off, ~1e-3 and ~1e4 in size"
 
 KILLED: dict[str, list[Survivor]] = {
     "convolution": [
@@ -433,6 +513,82 @@ KILLED: dict[str, list[Survivor]] = {
             "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 * padding))",
             "dxp = np.zeros(np.shape(x)[:2] + (h + 2 * padding, w + 2 ^ padding))",
             PADDING_2_3,
+        ),
+    ],
+    "backprop": [
+        Survivor(
+            "numerical_gradient",
+            "return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))",
+            "return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) * np.abs(b))))",
+            RELATIVE,
+        ),
+        Survivor(
+            "numerical_gradient",
+            "return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))",
+            "return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) ** np.abs(b))))",
+            RELATIVE,
+        ),
+        Survivor(
+            "conv2d_backward",
+            "dx = dxp[:, :, padding : padding + x.shape[2], padding : padding + x.shape[3]]",
+            "dx = dxp[:, :, padding : padding + x.shape[2], padding : padding | x.shape[3]]",
+            "test_conv2d_backward: an input of odd width (7) with paddings 1 and 2",
+        ),
+        Survivor(
+            "conv2d_backward",
+            "dx = dxp[:, :, padding : padding + x.shape[2], padding : padding + x.shape[3]]",
+            "dx = dxp[:, :, padding : padding + x.shape[2], padding : padding ^ x.shape[3]]",
+            "test_conv2d_backward: an input of odd width (7) with paddings 1 and 2",
+        ),
+        Survivor(
+            "numerical_gradient",
+            "return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))",
+            "return float(np.max(np.abs(a - b) // np.maximum(1e-8, np.abs(a) + np.abs(b))))",
+            RELATIVE,
+        ),
+        Survivor(
+            "numerical_gradient",
+            "return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))",
+            "return float(np.max(np.abs(a - b) / np.maximum( 1.00000001, np.abs(a) + np.abs(b))))",
+            RELATIVE,
+        ),
+    ],
+    "architectures": [
+        Survivor(
+            "lenet5_forward",
+            'h = sigmoid(h @ params["7.weight"].T + params["7.bias"])',
+            'h = sigmoid(h @ params["7.weight"].T - params["7.bias"])',
+            "test_lenet5_forward: a case with random biases (the initialisation zeroes them)",
+        ),
+        Survivor(
+            "lenet5_forward",
+            'h = sigmoid(h @ params["9.weight"].T + params["9.bias"])',
+            'h = sigmoid(h @ params["9.weight"].T - params["9.bias"])',
+            "test_lenet5_forward: a case with random biases (the initialisation zeroes them)",
+        ),
+        Survivor(
+            "lenet5_forward",
+            'return h @ params["11.weight"].T + params["11.bias"]',
+            'return h @ params["11.weight"].T - params["11.bias"]',
+            "test_lenet5_forward: a case with random biases (the initialisation zeroes them)",
+        ),
+        Survivor(
+            "count_parameters",
+            'if layer[0] == "conv":',
+            'if layer[0] is "conv":',
+            "the sandbox passes the strings inside a list as fresh objects, as data read at run time is: `is` fails",
+        ),
+        Survivor(
+            "count_parameters",
+            'elif layer[0] == "linear":',
+            'elif layer[0] is "linear":',
+            "the sandbox passes the strings inside a list as fresh objects, as data read at run time is: `is` fails",
+        ),
+        Survivor(
+            "count_parameters",
+            'elif layer[0] == "bn":',
+            'elif layer[0] is "bn":',
+            "the sandbox passes the strings inside a list as fresh objects, as data read at run time is: `is` fails",
         ),
     ],
 }

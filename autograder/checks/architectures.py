@@ -11,6 +11,10 @@ def lenet_cases(rng):
     for seed in (int(rng.integers(0, 1000)), int(rng.integers(0, 1000))):
         params = {k: np.array(v) for k, v in S.lenet5().initialize(seed=seed).params().items()}
         cases.append(Case("batch", (randn(rng, 3, 1, 28, 28), params)))
+    # the initialisation zeroes every bias: biases drawn at random, so each one's sign counts
+    params = dict(params)
+    params.update({k: randn(rng, *v.shape) for k, v in params.items() if k.endswith("bias")})
+    cases.append(Case("batch", (randn(rng, 2, 1, 28, 28), params)))
     return cases
 
 
