@@ -181,11 +181,12 @@ def decode_argument(spec, np):
     raise ValueError(f"unknown argument kind {kind!r}")
 
 
-def as_called(value):
-    """A string argument interned, as the literal in a call such as f(x, "same") is; strings
-    inside containers (a network's layer list) stay fresh objects, as data built or read at
-    run time is. Code that compares strings with ``is`` then fails one way or the other."""
-    return sys.intern(value) if isinstance(value, str) else value
+def as_called(value, interned: bool = True):
+    """A string argument interned, as the literal in a call such as f(x, "same") is (unless
+    the case asks for a fresh one, as a string built at run time is); strings inside
+    containers (a network's layer list) stay fresh. Code that compares strings with ``is``
+    then fails on one kind of case or the other."""
+    return sys.intern(value) if interned and isinstance(value, str) else value
 
 
 def encode_output(value, prefix: str, np, depth: int = 0):
@@ -365,8 +366,11 @@ def main() -> None:
             function = namespace.get(case["function"])
             if not callable(function):
                 raise NameError(f"the notebook does not define a function {case['function']}()")
-            args = [as_called(decode_argument(a, np)) for a in case["args"]]
-            kwargs = {k: as_called(decode_argument(v, np)) for k, v in case["kwargs"].items()}
+            interned = case.get("interned", True)
+            args = [as_called(decode_argument(a, np), interned) for a in case["args"]]
+            kwargs = {
+                k: as_called(decode_argument(v, np), interned) for k, v in case["kwargs"].items()
+            }
             held = None
             if case["output_arg"] is not None:  # in place: keep the very arrays handed in
                 given = args[case["output_arg"]]

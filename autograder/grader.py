@@ -331,6 +331,7 @@ def grade_component(
             "args": list(c.args),
             "kwargs": c.kwargs,
             "output_arg": c.output_arg,
+            "interned": c.interned,
         }
         for c in cases
     ]

@@ -105,6 +105,22 @@ def conv2d_cost(c_in, c_out, kernel_size, output_size, groups=1, bias=True):
     return weights + (c_out if bias else 0), weights * oh * ow
 """
 
+# compares the mode by identity: right only while the caller's string is the interned literal
+CONVOLVE_MODE_IS = """
+def convolve2d(x, k, mode="valid"):
+    k = np.asarray(k, dtype=float)
+    kh, kw = k.shape
+    if mode is "valid":
+        pads = (0, 0, 0, 0)
+    elif mode is "full":
+        pads = (kh - 1, kh - 1, kw - 1, kw - 1)
+    elif mode is "same":
+        pads = ((kh - 1) // 2, kh - 1 - (kh - 1) // 2, (kw - 1) // 2, kw - 1 - (kw - 1) // 2)
+    else:
+        raise ValueError(f"unknown mode {mode!r}")
+    return corr2d(pad2d(np.asarray(x, dtype=float), pads), k[::-1, ::-1])
+"""
+
 WRONG = {
     "numerical gradient leaves x changed": (
         "backprop",
@@ -156,6 +172,13 @@ WRONG = {
         "the result has dtype float64, expected float32",
     ),
     "sgd pairs by position": ("architectures", "sgd_step", SGD_BY_POSITION, "test_sgd_step", ""),
+    "convolve2d compares the mode with is": (
+        "convolution",
+        "convolve2d",
+        CONVOLVE_MODE_IS,
+        "test_convolve2d",
+        "raised ValueError: unknown mode",
+    ),
     "layer cost counted in floats": (
         "channels",
         "conv2d_cost",
