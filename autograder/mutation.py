@@ -351,9 +351,9 @@ submission through the sandboxed grader (`python -m autograder.mutation`, `make 
 [SLUG=...]`; seed {seed}). A mutant is killed when it loses points; one that earns full
 marks survives, and is either killed by a new check or argued equivalent below (it computes
 the same function on every valid input). Generated: do not edit by hand; the arguments and
-the new checks are recorded in `autograder/survivors.py`. Only the components that call the
-mutated cell's functions are graded; seconds are wall-clock with two sandboxes at once on a
-shared two-core machine.
+the new checks are recorded in `autograder/survivors.py`. Only the components whose cases
+call the mutated function are graded; seconds are wall-clock with two sandboxes at once on a
+shared two-core machine (other work running beside it).
 
 """
 
@@ -419,21 +419,31 @@ def render_section(
     return stats, "\n".join(lines) + "\n"
 
 
-def write_report(runs: list[Run], path: Path = REPORT) -> str:
+def read_sections(path: Path) -> dict[str, tuple[dict, str]]:
+    """{slug: (statistics, section)} of a report written before (none if there is none)."""
+    if not path.exists():
+        return {}
+    return {
+        slug: (json.loads(stats), body) for slug, stats, body in SECTION.findall(path.read_text())
+    }
+
+
+def write_report(runs: list[Run], path: Path = REPORT, seed: int = SEED) -> str:
     """Update ``path``: the sections of these assignments replaced, the others kept."""
     from autograder.survivors import EQUIVALENT, KILLED
 
-    sections: dict[str, tuple[dict, str]] = {}
-    if path.exists():
-        for slug, stats, body in SECTION.findall(path.read_text()):
-            sections[slug] = (json.loads(stats), body)
-    seed = runs[0].seed if runs else SEED
+    sections = read_sections(path)
     for outcome in runs:
         sections[outcome.slug] = render_section(
             outcome,
             _by_key(EQUIVALENT.get(outcome.slug, [])),
             _by_key(KILLED.get(outcome.slug, [])),
         )
+    return render_report(sections, path, runs[0].seed if runs else seed)
+
+
+def render_report(sections: dict[str, tuple[dict, str]], path: Path, seed: int) -> str:
+    """The whole report: the table of every assignment, then their sections, in course order."""
     order = [s for s in SLUGS if s in sections] + sorted(set(sections) - set(SLUGS))
     table = [
         "| assignment | mutants | killed | of them by a new check | survived | argued equivalent "
