@@ -182,11 +182,21 @@ def decode_argument(spec, np):
 
 
 def as_called(value, interned: bool = True):
-    """A string argument interned, as the literal in a call such as f(x, "same") is (unless
-    the case asks for a fresh one, as a string built at run time is); strings inside
-    containers (a network's layer list) stay fresh. Code that compares strings with ``is``
-    then fails on one kind of case or the other."""
-    return sys.intern(value) if interned and isinstance(value, str) else value
+    """Every string of an argument (inside tuples, lists and dicts too) interned, as literals
+    in the notebook (f(x, "same"), a layer list written out) are; unless the case asks for
+    fresh strings, as strings built or read at run time are. Code that compares strings with
+    ``is`` then fails on one kind of case or the other."""
+    if not interned:
+        return value
+    if isinstance(value, str):
+        return sys.intern(value)
+    if type(value) is tuple:
+        return tuple(as_called(v) for v in value)
+    if type(value) is list:
+        return [as_called(v) for v in value]
+    if type(value) is dict:
+        return {k: as_called(v) for k, v in value.items()}
+    return value
 
 
 def encode_output(value, prefix: str, np, depth: int = 0):

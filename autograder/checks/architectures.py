@@ -98,6 +98,9 @@ def count_cases(rng):
     # the count does not depend on the layers' order: a count that assumes one is wrong
     classic = spec_of(S.lenet5())
     cases.append(Case("random", ([classic[i] for i in rng.permutation(len(classic))],)))
+    # the layer kinds as strings read at run time (not interned literals): `kind is "conv"`
+    # fails here, `kind is not "bn"` on the cases above
+    cases.append(Case("random", (spec_of(S.resnet18()),), interned=False))
     return cases
 
 
