@@ -19,6 +19,7 @@ help:
 	@echo "make test    - lint (ruff) and the full test suite (PyTorch as oracle)"
 	@echo "make bench   - speed of the kernels and of LeNet training against PyTorch CPU"
 	@echo "make train   - train LeNet-5 on scikit-learn's digits, print the test accuracy"
+	@echo "make mutation [SLUG=...] - mutants of the reference solutions graded: autograder/MUTATION.md"
 	@echo "make clean   - remove the virtual environment and caches"
 
 # Re-installs when pyproject.toml changes. pip's notes about this machine's local package
@@ -88,6 +89,11 @@ train: install
 .PHONY: luck
 luck: install
 	$(PY) -m tests.corpus.luck 300
+# Mutation testing of the grader (not part of make test): every mutant of the reference
+# solutions, graded in the sandbox, must lose points; writes autograder/MUTATION.md.
+.PHONY: mutation
+mutation: exercises
+	nice $(PY) -m autograder.mutation $(SLUG) --workers $(or $(WORKERS),2)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

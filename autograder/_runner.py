@@ -181,6 +181,24 @@ def decode_argument(spec, np):
     raise ValueError(f"unknown argument kind {kind!r}")
 
 
+def as_called(value, interned: bool = True):
+    """Every string of an argument (inside tuples, lists and dicts too) interned, as literals
+    in the notebook (f(x, "same"), a layer list written out) are; unless the case asks for
+    fresh strings, as strings built or read at run time are. Code that compares strings with
+    ``is`` then fails on one kind of case or the other."""
+    if not interned:
+        return value
+    if isinstance(value, str):
+        return sys.intern(value)
+    if type(value) is tuple:
+        return tuple(as_called(v) for v in value)
+    if type(value) is list:
+        return [as_called(v) for v in value]
+    if type(value) is dict:
+        return {k: as_called(v) for k, v in value.items()}
+    return value
+
+
 def encode_output(value, prefix: str, np, depth: int = 0):
     """Describe an output; write its arrays. Raises TypeError for anything but numbers."""
     if depth > MAX_DEPTH:
@@ -358,8 +376,11 @@ def main() -> None:
             function = namespace.get(case["function"])
             if not callable(function):
                 raise NameError(f"the notebook does not define a function {case['function']}()")
-            args = [decode_argument(a, np) for a in case["args"]]
-            kwargs = {k: decode_argument(v, np) for k, v in case["kwargs"].items()}
+            interned = case.get("interned", True)
+            args = [as_called(decode_argument(a, np), interned) for a in case["args"]]
+            kwargs = {
+                k: as_called(decode_argument(v, np), interned) for k, v in case["kwargs"].items()
+            }
             held = None
             if case["output_arg"] is not None:  # in place: keep the very arrays handed in
                 given = args[case["output_arg"]]

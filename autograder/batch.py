@@ -29,6 +29,7 @@ class Job:
 
     key: Hashable
     path: Path
+    only: tuple[str, ...] | None = None  # grade just these components (None: all)
 
 
 @dataclass
@@ -46,10 +47,13 @@ def grade_one(
     seed: int,
     timeout: float | None = None,
     course_dir: str | Path | None = None,
+    only: tuple[str, ...] | None = None,
 ) -> dict:
     """The task a worker runs for one submission (a module-level function, so Dask can ship it)."""
     course = grader.COURSE_DIR if course_dir is None else Path(course_dir)
-    return grader.grade_notebook(path, slug, seed=seed, course_dir=course, timeout=timeout)
+    return grader.grade_notebook(
+        path, slug, seed=seed, course_dir=course, timeout=timeout, only=only
+    )
 
 
 def run_batch(
@@ -83,7 +87,7 @@ def run_batch(
     else:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             futures = {
-                pool.submit(grade_one, job.path, slug, seed, timeout, course_dir): i
+                pool.submit(grade_one, job.path, slug, seed, timeout, course_dir, job.only): i
                 for i, job in enumerate(jobs)
             }
             for future in as_completed(futures):
@@ -97,13 +101,15 @@ def _run_on_cluster(scheduler, jobs, task_args, finish) -> None:
 
     with Client(scheduler, timeout="30s") as client:
         slug, seed, timeout, course_dir = task_args
-        futures = client.map(
+        n, course = len(jobs), None if course_dir is None else str(course_dir)
+        futures = client.map(  # every argument positional: ``only`` differs per job
             grade_one,
             [str(job.path) for job in jobs],
-            slug=slug,
-            seed=seed,
-            timeout=timeout,
-            course_dir=None if course_dir is None else str(course_dir),
+            [slug] * n,
+            [seed] * n,
+            [timeout] * n,
+            [course] * n,
+            [job.only for job in jobs],
             pure=False,
         )
         index = {future.key: i for i, future in enumerate(futures)}

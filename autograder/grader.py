@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -206,7 +207,8 @@ def judge(component: Component, student: Any, expected: Any, case: Case) -> str:
 def check_properties(student: Any, expected: Any, case: Case) -> str | None:
     """What breaks the contract every output follows, beyond its values; None if nothing.
 
-    Where the reference gives floats, the student's leaf must be floats of the same dtype (a
+    Where the reference gives integers (counts, sizes), the student's leaf must not be a
+    float. Where the reference gives floats, the student's leaf must be floats of the same dtype (a
     float64 input gives a float64 result, float32 stays float32: a float32 result loses half
     the digits, an integer one all of them), of the same shape; and wherever the reference is
     finite the student's must be too: a NaN or inf there is an overflow, explained by the
@@ -219,6 +221,11 @@ def check_properties(student: Any, expected: Any, case: Case) -> str | None:
         if s is None or e is None:
             continue
         s, e = np.asarray(s), np.asarray(e)
+        if e.dtype.kind in "iu" and s.dtype.kind == "f":
+            return (
+                f"{label}: the result is a float ({s.dtype}) where it should be an integer: "
+                "counts and sizes are whole numbers (divide with //, not /)"
+            )
         if e.dtype.kind != "f" or s.dtype.kind not in "biuf":
             continue
         if s.shape != e.shape:
@@ -331,6 +338,7 @@ def grade_component(
             "args": list(c.args),
             "kwargs": c.kwargs,
             "output_arg": c.output_arg,
+            "interned": c.interned,
         }
         for c in cases
     ]
@@ -455,15 +463,23 @@ def grade_notebook(
     course_dir: Path = COURSE_DIR,
     use_bwrap: bool | None = None,
     timeout: float | None = None,
+    only: Collection[str] | None = None,
 ) -> dict:
     """Grade one submission. Never raises for a bad submission: it is reported as "invalid".
 
     ``timeout`` caps every component's wall-clock time (seconds); each has its own default.
+    ``only``: grade just these components (by name), each on the very cases a full grade
+    gives it; the score and ``max_score`` count them alone (mutation testing uses it).
     """
     components = checks.load(slug)
+    if only is not None:
+        unknown = set(only) - {c.name for c in components}
+        if unknown:
+            raise ValueError(f"only: {slug} has no component {sorted(unknown)}")
     seed = fresh_seed() if seed is None else int(seed)
     use_bwrap = bwrap_path() is not None if use_bwrap is None else use_bwrap
-    max_score = float(sum(c.max_score for c in components))
+    graded = [c for c in components if only is None or c.name in only]
+    max_score = float(sum(c.max_score for c in graded))
     result = {
         "assignment": slug,
         "submission": str(path),
@@ -498,13 +514,15 @@ def grade_notebook(
                 "cases": [],
                 "diagnosis": None,
             }
-            for c in components
+            for c in graded
         ]
         return result
     result["messages"] += messages
     # the reference versions of the earlier assignments: an early mistake costs nothing here
     library = library_files(earlier(slug), course_dir, bytecode=True)
     for index, component in enumerate(components):
+        if component not in graded:
+            continue  # its index still seeds its cases: the same cases as in a full grade
         rng = np.random.default_rng([seed, index])
         result["components"].append(
             grade_component(component, cells, rng, use_bwrap, timeout, library)

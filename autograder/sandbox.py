@@ -113,6 +113,7 @@ def _write_job(
         {
             "function": c["function"],
             "output_arg": c.get("output_arg"),
+            "interned": c.get("interned", True),
             "args": [encode_argument(a, job, f"c{i}_a{j}", np) for j, a in enumerate(c["args"])],
             "kwargs": {
                 k: encode_argument(v, job, f"c{i}_{k}", np) for k, v in c.get("kwargs", {}).items()

@@ -96,6 +96,31 @@ def sgd_step(params, grads, lr):
         p -= lr * g
 """
 
+# right values, but the counts come back as floats (true division by groups)
+COST_FLOATS = """
+def conv2d_cost(c_in, c_out, kernel_size, output_size, groups=1, bias=True):
+    kh, kw = (kernel_size, kernel_size) if np.ndim(kernel_size) == 0 else kernel_size
+    oh, ow = (output_size, output_size) if np.ndim(output_size) == 0 else output_size
+    weights = c_out * (c_in / groups) * kh * kw
+    return weights + (c_out if bias else 0), weights * oh * ow
+"""
+
+# compares the mode by identity: right only while the caller's string is the interned literal
+CONVOLVE_MODE_IS = """
+def convolve2d(x, k, mode="valid"):
+    k = np.asarray(k, dtype=float)
+    kh, kw = k.shape
+    if mode is "valid":
+        pads = (0, 0, 0, 0)
+    elif mode is "full":
+        pads = (kh - 1, kh - 1, kw - 1, kw - 1)
+    elif mode is "same":
+        pads = ((kh - 1) // 2, kh - 1 - (kh - 1) // 2, (kw - 1) // 2, kw - 1 - (kw - 1) // 2)
+    else:
+        raise ValueError(f"unknown mode {mode!r}")
+    return corr2d(pad2d(np.asarray(x, dtype=float), pads), k[::-1, ::-1])
+"""
+
 WRONG = {
     "numerical gradient leaves x changed": (
         "backprop",
@@ -147,6 +172,20 @@ WRONG = {
         "the result has dtype float64, expected float32",
     ),
     "sgd pairs by position": ("architectures", "sgd_step", SGD_BY_POSITION, "test_sgd_step", ""),
+    "convolve2d compares the mode with is": (
+        "convolution",
+        "convolve2d",
+        CONVOLVE_MODE_IS,
+        "test_convolve2d",
+        "raised ValueError: unknown mode",
+    ),
+    "layer cost counted in floats": (
+        "channels",
+        "conv2d_cost",
+        COST_FLOATS,
+        "test_conv2d_cost",
+        "where it should be an integer",
+    ),
 }
 
 

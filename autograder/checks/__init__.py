@@ -57,6 +57,9 @@ class Case:
     # what a NaN or inf where the reference is finite means here, after "NaN "/"inf ": the
     # topic's stability story (e.g. "for logits of magnitude 1000 — subtract each row's max")
     hint: str = ""
+    # strings of the arguments interned, as literals in a notebook are; False: fresh, as strings
+    # built or read at run time are (code comparing strings with `is` fails on one or the other)
+    interned: bool = True
 
 
 # the table lives in the sandbox runner, which cannot import this package

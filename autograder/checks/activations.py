@@ -11,6 +11,11 @@ from autograder.checks import Case, Component, Mistake, Variant, add_cases, atta
 def with_zeros(rng, *shape):
     x = randn(rng, *shape) * 3
     x.reshape(-1)[::7] = 0.0  # the kinks are where conventions matter
+    # and values on both sides of the kink closer than 1: a threshold at 1 instead of 0 (or a
+    # kink moved by any amount below 1) cannot pass by the luck of the draw
+    near = rng.uniform(0.05, 0.95, x.reshape(-1)[3::7].size)
+    near[1::2] *= -1
+    x.reshape(-1)[3::7] = near
     return x
 
 
@@ -34,6 +39,14 @@ def prelu_cases(rng):
     return [
         Case("forward", (x, a), function="prelu"),
         Case("backward", (d, x, a), function="prelu_backward"),
+    ] + [
+        # any number of axes after the channel one, none included (N != C)
+        Case(category, args, function=function)
+        for shape in ((5, 4), (3, 4, 5), (2, 4, 2, 3, 2))
+        for category, function, args in (
+            ("forward", "prelu", (with_zeros(rng, *shape), a)),
+            ("backward", "prelu_backward", (randn(rng, *shape), with_zeros(rng, *shape), a)),
+        )
     ]
 
 

@@ -13,6 +13,10 @@ def lenet_cases(rng):
     for seed in (int(rng.integers(0, 1000)), int(rng.integers(0, 1000))):
         params = {k: np.array(v) for k, v in S.lenet5().initialize(seed=seed).params().items()}
         cases.append(Case("batch", (randn(rng, 3, 1, 28, 28), params)))
+    # the initialisation zeroes every bias: biases drawn at random, so each one's sign counts
+    params = dict(params)
+    params.update({k: randn(rng, *v.shape) for k, v in params.items() if k.endswith("bias")})
+    cases.append(Case("batch", (randn(rng, 2, 1, 28, 28), params)))
     return cases
 
 
@@ -96,6 +100,9 @@ def count_cases(rng):
     # the count does not depend on the layers' order: a count that assumes one is wrong
     classic = spec_of(S.lenet5())
     cases.append(Case("random", ([classic[i] for i in rng.permutation(len(classic))],)))
+    # the layer kinds as strings read at run time (not interned literals): `kind is "conv"`
+    # fails here, `kind is not "bn"` on the cases above
+    cases.append(Case("random", (spec_of(S.resnet18()),), interned=False))
     return cases
 
 

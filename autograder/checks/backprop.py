@@ -19,6 +19,7 @@ def numerical_cases(rng):
     x = randn(rng, 3, 4)
     right = (1 - np.tanh(x) ** 2) * 1.0
     big = rng.uniform(50, 150, (3, 4)) * rng.choice([-1.0, 1.0], (3, 4))
+    small = rng.uniform(5e-4, 2e-3, (2, 3)) * rng.choice([-1.0, 1.0], (2, 3))
     return [
         Case(
             "numerical_gradient",
@@ -49,6 +50,19 @@ def numerical_cases(rng):
             "gradient_check", (Named("cubic_mix"), big, 3 * big**2 - 2), function="gradient_check"
         ),
         Case("gradient_check", (Named("tanh"), x, np.tanh(x)), function="gradient_check"),
+        # gradients 10% off, of the same sign, small (~1e-3) and large (~1e4): only a relative
+        # error scaled by |a| + |b| calls both wrong (an absolute error, a product or a floor
+        # of 1 in the denominator, or a floored quotient, calls one of them right)
+        Case(
+            "gradient_check",
+            (Named("square"), small, 1.1 * 2 * small),
+            function="gradient_check",
+        ),
+        Case(
+            "gradient_check",
+            (Named("cubic_mix"), big, 1.1 * (3 * big**2 - 2)),
+            function="gradient_check",
+        ),
     ]
 
 
@@ -83,6 +97,12 @@ def backward_cases(rng):
         ("stride_padding", 3, 2),
     ):
         x, w = randn(rng, 3, 2, 7, 8), randn(rng, 4, 2, 3, 2)
+        dout = randn(rng, *S.conv2d(x, w, stride=stride, padding=padding).shape)
+        cases.append(Case(category, (dout, x, w, stride, padding)))
+    # an odd width: a slice end written padding | W or padding ^ W agrees with padding + W on
+    # W = 8 for paddings 1 and 2, not on W = 7
+    for category, stride, padding in (("padding", 1, 1), ("stride_padding", 2, 2)):
+        x, w = randn(rng, 2, 2, 6, 7), randn(rng, 3, 2, 3, 3)
         dout = randn(rng, *S.conv2d(x, w, stride=stride, padding=padding).shape)
         cases.append(Case(category, (dout, x, w, stride, padding)))
     return cases

@@ -56,6 +56,10 @@ def cost_cases(rng):
                 {"groups": g},
             )
         )
+    # kernel_size and output_size may each be an int or a pair: every combination, kh != kw
+    for kernel, output in (((2, 5), 6), ((5, 3), (4, 7))):
+        c_in, c_out = (int(v) for v in rng.integers(1, 20, 2))
+        cases.append(Case("basic", (c_in, c_out, kernel, output), {"bias": True}))
     return cases
 
 

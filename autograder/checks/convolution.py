@@ -52,6 +52,15 @@ def convolve_cases(rng):
     for mode in ("valid", "full", "same"):
         for kh, kw in ((3, 3), (2, 3), (2, 2)):
             cases.append(Case(mode, (randn(rng, 6, 7), randn(rng, kh, kw), mode)))
+    # kernels of 4 and 5: from there on kh - 1 - (kh - 1) // 2 parts from other formulas of
+    # the bottom padding that agree for kh <= 3, such as (kh - 1) >> ((kh - 1) // 2)
+    for mode in ("valid", "full", "same"):
+        for kh, kw in ((4, 5), (5, 4)):
+            cases.append(Case(mode, (randn(rng, 7, 8), randn(rng, kh, kw), mode)))
+    # the mode as a string built at run time (not the interned literal): `mode is "same"` fails
+    for mode in ("valid", "full", "same"):
+        x, k = randn(rng, 5, 6), randn(rng, 3, 2)
+        cases.append(Case(mode, (x, k, mode), interned=False))
     return cases
 
 

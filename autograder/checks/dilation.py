@@ -47,6 +47,16 @@ def field_cases(rng):
                 for _ in range(int(rng.integers(1, 6)))
             ]
             cases.append(Case(category, (layers,)))
+    # the short forms (kernel,) and (kernel, stride) mean stride 1 and dilation 1: each stack
+    # mixes all three forms, kernels and strides above 1, so every default is felt
+    for _ in range(3):
+        layers = [
+            (int(rng.integers(2, 6)),),
+            (int(rng.integers(2, 6)), int(rng.integers(2, 4))),
+            (int(rng.integers(2, 6)), int(rng.integers(2, 4)), int(rng.integers(2, 5))),
+        ] * 2
+        order = rng.permutation(len(layers))
+        cases.append(Case("stride", ([layers[i] for i in order],)))
     return cases
 
 

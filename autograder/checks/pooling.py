@@ -27,6 +27,18 @@ def backward_cases(rng):
             cases.append(
                 Case(kind, (randn(rng, *out_shape), x, *args), function=f"{kind}_pool2d_backward")
             )
+    # paddings 2 and 3 (kernels of 4 to 6), odd and even sizes: buffers and slices sized by
+    # another formula of (size, padding), one that agrees at padding 0 and 1, part here
+    for shape, settings in (
+        ((2, 3, 9, 7), ((4, 2, 2), (5, 3, 2), (3, 1, 1))),
+        ((1, 2, 5, 5), ((6, 2, 3), (4, 1, 2))),
+    ):
+        x = randn(rng, *shape)
+        for kind in ("max", "avg"):
+            for args in settings:
+                out_shape = S.max_pool2d(x, *args).shape
+                dout = randn(rng, *out_shape)
+                cases.append(Case(kind, (dout, x, *args), function=f"{kind}_pool2d_backward"))
     return cases
 
 
