@@ -18,8 +18,10 @@ import traceback
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
+if TYPE_CHECKING:  # nbformat costs about a second to import: only where it is used
+    import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE_DIR = REPO / "exercises"
@@ -114,6 +116,8 @@ def solved(release_nb, source_nb, overrides: dict[str, str] | None = None):
     ``overrides`` maps a solution cell's grade_id to code appended to that cell (used to
     plant a deliberate mistake by redefining one function).
     """
+    import nbformat
+
     nb = nbformat.from_dict(release_nb)
     answers = solution_cells(source_nb)
     for grade_id, cell in solution_cells(nb).items():
@@ -193,11 +197,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["release", "validate"])
     args = parser.parse_args(argv)
     if args.command == "release":
-        for path in release():
+        import nbformat
+
+        paths = release()
+        for path in paths:
             problems = leaks(nbformat.read(path, as_version=4))
             if problems:
                 raise SystemExit(f"{path} shows solutions or hidden tests: {problems}")
-            print(f"student notebook: {path.relative_to(REPO)}")
+        print(f"exercises: {len(paths)} student notebooks in exercises/release/<assignment>/")
         return 0
     return 0 if validate() else 1
 
