@@ -91,3 +91,31 @@ if os.environ.get("BOOK_ONLY"):
         for page in Path(__file__).parent.glob("*.md")
         if page.stem != os.environ["BOOK_ONLY"]
     ]
+
+# Each chapter's kernel talks to the build over local sockets (ipc) instead of TCP, about
+# which ipykernel warns once per chapter. myst-nb starts kernels through nbclient with no
+# configuration of its own, so the default of the connection's transport is what is set.
+from jupyter_client.connect import ConnectionFileMixin  # noqa: E402
+
+ConnectionFileMixin.class_traits()["transport"].default_value = "ipc"
+
+
+def setup(app):
+    """One line per page as it is read (its notebook executed), so a quiet build shows progress."""
+    import time
+
+    state = {"start": time.perf_counter(), "total": 0, "done": 0}
+
+    def before(app, env, docnames):
+        state["total"] = len(docnames)
+
+    def read(app, doctree):
+        state["done"] += 1
+        seconds = time.perf_counter() - state["start"]
+        print(
+            f"  book: {app.env.docname:<16} {state['done']:>2}/{state['total']}  {seconds:5.0f} s",
+            flush=True,
+        )
+
+    app.connect("env-before-read-docs", before)
+    app.connect("doctree-read", read)
