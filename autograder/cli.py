@@ -261,7 +261,9 @@ def main(argv: list[str] | None = None) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from autograder.grader import grade_notebook, write_json
 
-    result = grade_notebook(args.submission, args.assignment, seed=args.seed, timeout=args.timeout)
+    result = grade_notebook(
+        args.submission, args.assignment, seed=args.seed, timeout=args.timeout, workers=2
+    )
     print(format_table(result))
     if args.json:
         write_json(result, args.json)

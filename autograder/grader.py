@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -473,10 +474,14 @@ def grade_notebook(
     course_dir: Path = COURSE_DIR,
     use_bwrap: bool | None = None,
     timeout: float | None = None,
+    workers: int = 1,
 ) -> dict:
     """Grade one submission. Never raises for a bad submission: it is reported as "invalid".
 
     ``timeout`` caps every component's wall-clock time (seconds); each has its own default.
+    ``workers`` components are graded at once, each in its own sandbox (the result is the
+    same: every component draws its cases from its own generator); 1 in a batch, which
+    already grades several submissions at once, 2 for one submission on its own.
     """
     components = checks.load(slug)
     seed = fresh_seed() if seed is None else int(seed)
@@ -518,9 +523,16 @@ def grade_notebook(
         ]
         return result
     result["messages"] += messages
-    for index, component in enumerate(components):
+
+    def grade(index: int) -> dict:
         rng = np.random.default_rng([seed, index])
-        result["components"].append(grade_component(component, cells, rng, use_bwrap, timeout))
+        return grade_component(components[index], cells, rng, use_bwrap, timeout)
+
+    if workers > 1:  # the grader's own work (references, judging) overlaps the sandboxes'
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            result["components"] = list(pool.map(grade, range(len(components))))
+    else:
+        result["components"] = [grade(index) for index in range(len(components))]
     result["score"] = float(sum(c["score"] for c in result["components"]))
     result["seconds"] = round(time.perf_counter() - start, 3)
     return result

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.checks import mistakes
 from autograder.cli import grade_all
 from autograder.course import COURSE_DIR, nbgrader_api, release, release_path, solved, source_path
 from autograder.grader import grade_notebook
-from autograder.samples import MISTAKES
 
 SLUG = "convolution"
 
@@ -28,10 +28,9 @@ SLUG = "convolution"
 def make_submissions(course: Path, count: int) -> list[nbformat.NotebookNode]:
     student = nbformat.read(release_path(SLUG, course), as_version=4)
     answers = nbformat.read(source_path(SLUG, course), as_version=4)
-    mistakes = list(MISTAKES[SLUG].items())
     kinds = (
         [solved(student, answers)]
-        + [solved(student, answers, {cell: code}) for cell, (_, code) in mistakes]
+        + [solved(student, answers, {m.cell: m.code}) for m in mistakes(SLUG)]
         + [student]
     )
     return [kinds[i % len(kinds)] for i in range(count)]

@@ -111,6 +111,23 @@ def test_each_misconception_costs_points_and_is_diagnosed(course, tmp_path, slug
     assert any(EXPECTED_DIAGNOSIS[(slug, cell, function)] in d for d in diagnoses), diagnoses
 
 
+def test_components_graded_at_once_give_the_same_result_as_one_by_one(course, tmp_path):
+    # `autograder grade` grades two components at once: every case, score and diagnosis
+    # must be what grading them one after the other gives
+    slug, first = "activations", mistakes("activations")[0]
+    path = write_solved(course, slug, tmp_path, {first.cell: first.code})
+
+    def graded(workers):
+        result = grade_notebook(path, slug, seed=13, workers=workers)
+        for component in result["components"]:
+            component.pop("seconds")
+        return {k: v for k, v in result.items() if k != "seconds"}
+
+    one_by_one = graded(1)
+    assert 0 < one_by_one["score"] < one_by_one["max_score"]
+    assert graded(2) == one_by_one
+
+
 def test_untouched_notebook_scores_zero_and_says_why(course):
     result = grade_notebook(release_path("pooling", course), "pooling", seed=1)
     assert result["score"] == 0
