@@ -354,14 +354,18 @@ def grade_component(
         for c in cases
     ]
     timeout = component.timeout if timeout is None else min(timeout, component.timeout)
-    child: ChildResult = run_cases(cells, calls, timeout, use_bwrap=use_bwrap)
+    # the references are computed while the sandbox runs (the first one loads the kernels)
+    with ThreadPoolExecutor(max_workers=1) as references:
+        computing = references.submit(lambda: [component.expected(case) for case in cases])
+        child: ChildResult = run_cases(cells, calls, timeout, use_bwrap=use_bwrap)
     try:
+        expected = computing.result()
         records = child.results.get("cases")
         records = records if isinstance(records, list) else []
         case_reports, diagnoses, heatmap = [], [], None
         for index, case in enumerate(cases):
             record = records[index] if index < len(records) else None
-            report, diagnosis, errors = _judge_case(component, case, record, child)
+            report, diagnosis, errors = _judge_case(component, case, record, child, expected[index])
             case_reports.append(report)
             diagnoses += [diagnosis] if diagnosis else []
             heatmap = heatmap or errors
@@ -371,9 +375,10 @@ def grade_component(
 
 
 def _judge_case(
-    component: Component, case: Case, record: Any, child: ChildResult
+    component: Component, case: Case, record: Any, child: ChildResult, expected: Any
 ) -> tuple[dict, str | None, dict | None]:
-    """One case's report, the mistake it matches (if any) and its error heatmap (if wrong)."""
+    """One case's report, the mistake it matches (if any) and its error heatmap (if wrong);
+    ``expected`` is the reference's output for the case."""
     passed, message, diagnosis, heatmap = False, "", None, None
     if not isinstance(record, dict):
         message = (
@@ -394,7 +399,6 @@ def _judge_case(
         except Exception as error:  # noqa: BLE001 - a malformed output is the student's failure
             message = f"returned something that is not plain numbers ({error})"
         else:
-            expected = component.expected(case)
             # a function that changes the caller's arguments is wrong whatever it returns
             message = changed_message(record.get("changed")) or judge(
                 component, student, expected, case
