@@ -92,13 +92,6 @@ if os.environ.get("BOOK_ONLY"):
         if page.stem != os.environ["BOOK_ONLY"]
     ]
 
-# Each chapter's kernel talks to the build over local sockets (ipc) instead of TCP, about
-# which ipykernel warns once per chapter. myst-nb starts kernels through nbclient with no
-# configuration of its own, so the default of the connection's transport is what is set.
-from jupyter_client.connect import ConnectionFileMixin  # noqa: E402
-
-ConnectionFileMixin.class_traits()["transport"].default_value = "ipc"
-
 
 def setup(app):
     """One line per page as it is read (its notebook executed), so a quiet build shows progress."""

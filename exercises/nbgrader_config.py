@@ -27,7 +27,3 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "nbgrader.preprocessors.ClearHiddenTests",
 ]
-
-# Kernels talk to nbgrader over local sockets (ipc), not TCP: ipykernel warns, once per
-# notebook executed, that TCP carries code and outputs unencrypted.
-c.KernelManager.transport = "ipc"
