@@ -478,14 +478,14 @@ def grade_notebook(
     course_dir: Path = COURSE_DIR,
     use_bwrap: bool | None = None,
     timeout: float | None = None,
-    workers: int = 1,
+    workers: int = 2,
 ) -> dict:
     """Grade one submission. Never raises for a bad submission: it is reported as "invalid".
 
     ``timeout`` caps every component's wall-clock time (seconds); each has its own default.
     ``workers`` components are graded at once, each in its own sandbox (the result is the
-    same: every component draws its cases from its own generator); 1 in a batch, which
-    already grades several submissions at once, 2 for one submission on its own.
+    same: every component draws its cases from its own generator); a batch, which already
+    grades several submissions at once, passes 1.
     """
     components = checks.load(slug)
     seed = fresh_seed() if seed is None else int(seed)
