@@ -5,6 +5,8 @@ or missing; apt-get there or not; Playwright's command there (after `make instal
 The fake installs what a command would install, so the tests see the script's final report.
 """
 
+from pathlib import Path
+
 import pytest
 
 from tools import sysdeps
@@ -165,3 +167,18 @@ def test_without_apt_get_the_advice_names_the_packages_not_apt(capsys):
 )
 def test_privilege(euid, commands, sudo_ok, expected):
     assert sysdeps.privilege(FakeSystem(commands, euid=euid, sudo_ok=sudo_ok)) == expected
+
+
+def test_ci_runs_the_readmes_two_commands_and_nothing_else():
+    # the installation lives in the two commands (tools/sysdeps.py), not in CI's script
+    root = Path(__file__).resolve().parents[1]
+    lines = [
+        line.strip()
+        for line in (root / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    commands = [line for line in lines if not line.startswith(("set ", "cd ", "export "))]
+    assert commands == ["python3 --version", "make course", "make test"]
+    readme = (root / "README.md").read_text()
+    assert "make course" in readme and "make test" in readme
+    assert "apt-get" not in (root / ".ci" / "run").read_text()
