@@ -52,7 +52,7 @@ def grade_one(
     """The task a worker runs for one submission (a module-level function, so Dask can ship it)."""
     course = grader.COURSE_DIR if course_dir is None else Path(course_dir)
     return grader.grade_notebook(
-        path, slug, seed=seed, course_dir=course, timeout=timeout, only=only
+        path, slug, seed=seed, course_dir=course, timeout=timeout, only=only, workers=1
     )
 
 

@@ -17,15 +17,18 @@ import argparse
 import hashlib
 import json
 import os
+import statistics
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from autograder.batch import Job, Outcome, run_batch
 from autograder.course import COURSE_DIR, SLUGS
-from autograder.grader import fresh_seed, grade_notebook, write_json
+
+# The grader (numpy, Numba, the checks) is imported by the commands that grade, not by
+# `autograder --help` or a mistyped argument: the command line answers at once.
+if TYPE_CHECKING:
+    from autograder.batch import Outcome
 
 
 def format_table(result: dict) -> str:
@@ -98,7 +101,8 @@ def summary(records: list[dict], errors: list[str]) -> str:
     if scores:
         max_score = graded[0]["max_score"]
         lines.append(
-            f"mean score: {np.mean(scores):.2f} / {max_score:g}   median {np.median(scores):g}   "
+            f"mean score: {statistics.mean(scores):.2f} / {max_score:g}   "
+            f"median {statistics.median(scores):g}   "
             f"full marks: {sum(s == max_score for s in scores)}"
         )
     failures = Counter(
@@ -140,6 +144,9 @@ def grade_all(
     submissions have no line, so the next run grades them again).
     """
     from tqdm.auto import tqdm
+
+    from autograder.batch import Job, run_batch
+    from autograder.grader import fresh_seed
 
     notebooks = sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     if force and out.exists():
@@ -259,7 +266,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    result = grade_notebook(args.submission, args.assignment, seed=args.seed, timeout=args.timeout)
+    from autograder.grader import grade_notebook, write_json
+
+    result = grade_notebook(
+        args.submission, args.assignment, seed=args.seed, timeout=args.timeout, workers=2
+    )
     print(format_table(result))
     if args.json:
         write_json(result, args.json)

@@ -23,8 +23,10 @@ import traceback
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
+if TYPE_CHECKING:  # nbformat costs about a second to import: only where it is used
+    import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE_DIR = REPO / "exercises"
@@ -124,6 +126,8 @@ def solved(release_nb, source_nb, overrides: dict[str, str] | None = None):
     ``overrides`` maps a solution cell's grade_id to code appended to that cell (used to
     plant a deliberate mistake by redefining one function).
     """
+    import nbformat
+
     nb = nbformat.from_dict(release_nb)
     answers = solution_cells(source_nb)
     for grade_id, cell in solution_cells(nb).items():
@@ -244,12 +248,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", nargs="?", type=Path, help="library: where to write cnnlib/")
     args = parser.parse_args(argv)
     if args.command == "release":
-        for path in release():
+        import nbformat
+
+        paths = release()
+        for path in paths:
             problems = leaks(nbformat.read(path, as_version=4))
             if problems:
                 raise SystemExit(f"{path} shows solutions or hidden tests: {problems}")
-            print(f"student notebook: {path.relative_to(REPO)}")
-        print(f"student library: {(COURSE_DIR / 'release' / 'cnnlib').relative_to(REPO)}/")
+        print(
+            f"exercises: {len(paths)} student notebooks in exercises/release/<assignment>/,"
+            " the student library in exercises/release/cnnlib/"
+        )
         return 0
     if args.command == "library":
         from autograder.library import write_library

@@ -13,10 +13,10 @@ import json
 import re
 import time
 from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import numpy as np
 
 from autograder import checks
@@ -35,7 +35,14 @@ class InvalidSubmission(Exception):
     """The file is not a notebook this grader can read."""
 
 
-def read_notebook(path: Path) -> nbformat.NotebookNode:
+def read_notebook(path: Path) -> dict:
+    """The notebook at ``path`` as plain JSON, each cell's ``source`` joined into one string.
+
+    A plain JSON read plus the checks grading relies on (nbformat 4, a list of cells, each an
+    object with a ``cell_type``; sources text): nbformat's schema validation costs about a
+    second of imports and adds nothing the grader uses. Raises ``InvalidSubmission`` saying
+    what is wrong.
+    """
     path = Path(path)
     if not path.is_file():
         raise InvalidSubmission(f"{path} is not a file")
@@ -44,13 +51,32 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
             f"the file is {path.stat().st_size / 2**20:.0f} MB; notebooks over 20 MB are refused"
         )
     try:
-        nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
-    except Exception as error:  # noqa: BLE001 - any parse failure means "not a notebook"
+        nb = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise InvalidSubmission(
             f"the file is not a readable Jupyter notebook ({type(error).__name__}: {str(error)[:200]})"
         ) from None
-    if not isinstance(nb.get("cells"), list):
+    if not isinstance(nb, dict):
+        raise InvalidSubmission("the file is not a readable Jupyter notebook (not a JSON object)")
+    if nb.get("nbformat") != 4:
+        raise InvalidSubmission(
+            "the file is not a readable Jupyter notebook (nbformat "
+            f"{str(nb.get('nbformat'))[:20]}; version 4 is expected: save it from Jupyter again)"
+        )
+    cells = nb.get("cells")
+    if not isinstance(cells, list):
         raise InvalidSubmission("the notebook has no list of cells")
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str):
+            raise InvalidSubmission(f"cell {index} of the notebook is not a notebook cell")
+        source = cell.get("source", "")
+        if isinstance(source, list) and all(isinstance(line, str) for line in source):
+            cell["source"] = "".join(source)  # nbformat's multi-line form
+        elif not isinstance(source, str):
+            raise InvalidSubmission(f"cell {index}'s source is not text")
+        metadata = cell.get("metadata", {})
+        if not isinstance(metadata, dict) or not isinstance(metadata.get("nbgrader", {}), dict):
+            raise InvalidSubmission(f"cell {index}'s metadata is not a JSON object")
     return nb
 
 
@@ -63,7 +89,7 @@ def build_program(submission, source) -> tuple[list[dict], list[str]]:
     """The cells to run: given cells from the source, solution cells from the submission."""
     messages = []
     answers = {}
-    for cell in submission.cells:
+    for cell in submission["cells"]:
         meta = nbgrader_meta(cell) if isinstance(cell, dict) else {}
         if (
             cell.get("cell_type") == "code"
@@ -78,14 +104,14 @@ def build_program(submission, source) -> tuple[list[dict], list[str]]:
         )
         cells = [
             {"name": f"cell {i}", "source": _without_magics(str(c.get("source", "")))}
-            for i, c in enumerate(submission.cells)
+            for i, c in enumerate(submission["cells"])
             if c.get("cell_type") == "code"
         ]
         return cells, messages
     cells = []
-    for cell in source.cells:
+    for cell in source["cells"]:
         meta = nbgrader_meta(cell)
-        if cell.cell_type != "code" or meta.get("grade"):
+        if cell["cell_type"] != "code" or meta.get("grade"):
             continue  # test cells never run: the checks replace them
         if meta.get("solution"):
             grade_id = meta["grade_id"]
@@ -102,7 +128,7 @@ def build_program(submission, source) -> tuple[list[dict], list[str]]:
                 }
             )
         else:
-            cells.append({"name": "given cell", "source": cell.source})
+            cells.append({"name": "given cell", "source": cell["source"]})
     return cells, messages
 
 
@@ -343,14 +369,18 @@ def grade_component(
         for c in cases
     ]
     timeout = component.timeout if timeout is None else min(timeout, component.timeout)
-    child: ChildResult = run_cases(cells, calls, timeout, use_bwrap=use_bwrap, library=library)
+    # the references are computed while the sandbox runs (the first one loads the kernels)
+    with ThreadPoolExecutor(max_workers=1) as references:
+        computing = references.submit(lambda: [component.expected(case) for case in cases])
+        child: ChildResult = run_cases(cells, calls, timeout, use_bwrap=use_bwrap, library=library)
     try:
+        expected = computing.result()
         records = child.results.get("cases")
         records = records if isinstance(records, list) else []
         case_reports, diagnoses, heatmap = [], [], None
         for index, case in enumerate(cases):
             record = records[index] if index < len(records) else None
-            report, diagnosis, errors = _judge_case(component, case, record, child)
+            report, diagnosis, errors = _judge_case(component, case, record, child, expected[index])
             case_reports.append(report)
             diagnoses += [diagnosis] if diagnosis else []
             heatmap = heatmap or errors
@@ -360,9 +390,10 @@ def grade_component(
 
 
 def _judge_case(
-    component: Component, case: Case, record: Any, child: ChildResult
+    component: Component, case: Case, record: Any, child: ChildResult, expected: Any
 ) -> tuple[dict, str | None, dict | None]:
-    """One case's report, the mistake it matches (if any) and its error heatmap (if wrong)."""
+    """One case's report, the mistake it matches (if any) and its error heatmap (if wrong);
+    ``expected`` is the reference's output for the case."""
     passed, message, diagnosis, heatmap = False, "", None, None
     if not isinstance(record, dict):
         message = (
@@ -383,7 +414,6 @@ def _judge_case(
         except Exception as error:  # noqa: BLE001 - a malformed output is the student's failure
             message = f"returned something that is not plain numbers ({error})"
         else:
-            expected = component.expected(case)
             # a function that changes the caller's arguments is wrong whatever it returns
             message = changed_message(record.get("changed")) or judge(
                 component, student, expected, case
@@ -464,12 +494,16 @@ def grade_notebook(
     use_bwrap: bool | None = None,
     timeout: float | None = None,
     only: Collection[str] | None = None,
+    workers: int = 2,
 ) -> dict:
     """Grade one submission. Never raises for a bad submission: it is reported as "invalid".
 
     ``timeout`` caps every component's wall-clock time (seconds); each has its own default.
     ``only``: grade just these components (by name), each on the very cases a full grade
     gives it; the score and ``max_score`` count them alone (mutation testing uses it).
+    ``workers`` components are graded at once, each in its own sandbox (the result is the
+    same: every component draws its cases from its own generator); a batch, which already
+    grades several submissions at once, passes 1.
     """
     components = checks.load(slug)
     if only is not None:
@@ -499,9 +533,7 @@ def grade_notebook(
     start = time.perf_counter()
     try:
         submission = read_notebook(Path(path))
-        cells, messages = build_program(
-            submission, nbformat.read(source_path(slug, course_dir), as_version=4)
-        )
+        cells, messages = build_program(submission, _source_notebook(slug, course_dir))
     except InvalidSubmission as error:
         result.update(status="invalid", messages=result["messages"] + [str(error)])
         result["components"] = [
@@ -520,16 +552,29 @@ def grade_notebook(
     result["messages"] += messages
     # the reference versions of the earlier assignments: an early mistake costs nothing here
     library = library_files(earlier(slug), course_dir, bytecode=True)
-    for index, component in enumerate(components):
-        if component not in graded:
-            continue  # its index still seeds its cases: the same cases as in a full grade
+    # a component's index seeds its cases, so ``only`` grades the very cases a full grade does
+    indices = [i for i, component in enumerate(components) if component in graded]
+
+    def grade(index: int) -> dict:
         rng = np.random.default_rng([seed, index])
-        result["components"].append(
-            grade_component(component, cells, rng, use_bwrap, timeout, library)
-        )
+        return grade_component(components[index], cells, rng, use_bwrap, timeout, library)
+
+    if workers > 1:  # the grader's own work (references, judging) overlaps the sandboxes'
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            result["components"] = list(pool.map(grade, indices))
+    else:
+        result["components"] = [grade(index) for index in indices]
     result["score"] = float(sum(c["score"] for c in result["components"]))
     result["seconds"] = round(time.perf_counter() - start, 3)
     return result
+
+
+def _source_notebook(slug: str, course_dir: Path) -> dict:
+    """The course's own source notebook, read the same way as a submission."""
+    try:
+        return read_notebook(source_path(slug, course_dir))
+    except InvalidSubmission as error:  # the course itself is broken: not the student's fault
+        raise RuntimeError(f"the source notebook of {slug} is unreadable: {error}") from None
 
 
 def write_json(result: dict, path: Path) -> None:

@@ -83,10 +83,60 @@ def build_library(notebooks: list[nbformat.NotebookNode], folder: Path) -> Path:
     return folder
 
 
+def grade_samples(out_dir: Path = SAMPLES_DIR, slugs: tuple[str, ...] = SLUGS) -> list[str]:
+    """Grade every assignment's samples (``make grade-samples``), printing one line each.
+
+    Results go to ``samples/results/<slug>.jsonl``, feedback to ``samples/feedback/<slug>/``.
+    Returns the lines printed. What every result says about the sandbox (bubblewrap missing)
+    is printed once, at the end, rather than with each submission.
+    """
+    import time
+
+    from autograder.cli import grade_all
+
+    lines, notes = [], {}
+    print(f"grading the samples of {len(slugs)} assignments (correct, partial, untouched):")
+    for slug in slugs:
+        start = time.perf_counter()
+        records, errors = grade_all(
+            out_dir / slug,
+            slug,
+            out_dir / "results" / f"{slug}.jsonl",
+            force=True,
+            progress=False,
+            feedback=out_dir / "feedback" / slug,
+        )
+        scores = {Path(r["submission"]).parent.name: r for r in (x["result"] for x in records)}
+        cells = [
+            f"{kind} {scores[kind]['score']:g}/{scores[kind]['max_score']:g}"
+            if kind in scores
+            else f"{kind} not graded"
+            for kind in ("correct", "partial", "untouched")
+        ]
+        line = f"  {slug:<16} {'  '.join(cells):<44} {time.perf_counter() - start:5.1f} s"
+        if errors:
+            line += f"  ({len(errors)} could not be graded: {errors[0][:80]})"
+        print(line, flush=True)
+        lines.append(line)
+        for record in scores.values():
+            for message in record["messages"]:
+                if "bubblewrap" in message:
+                    notes[message] = None
+    for note in notes:
+        print(f"note: {note}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build the sample submissions into samples/.")
     parser.add_argument("--out", type=Path, default=SAMPLES_DIR)
+    parser.add_argument(
+        "--grade", action="store_true", help="grade the samples built before, one line each"
+    )
     args = parser.parse_args(argv)
+    if args.grade:
+        grade_samples(args.out)
+        return 0
     paths = build_samples(args.out)
     print(
         f"{len(paths)} sample submissions in {args.out}/<assignment>/{{correct,partial,untouched}}/"

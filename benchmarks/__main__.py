@@ -14,8 +14,6 @@ import os
 import subprocess
 import sys
 
-from benchmarks.startup import startup_seconds
-
 THREAD_VARS = {"OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2", "MKL_NUM_THREADS": "2"}
 
 
@@ -99,11 +97,6 @@ def main() -> None:
         "\nratio = PyTorch time / our time (throughput ratio, higher is better), 2 threads each;"
         "\nratio* = the same with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for our process."
         f"\n{len(rows) - misses} of {len(rows)} rows meet their target."
-    )
-    warm, first = startup_seconds()
-    print(
-        f"\nfresh process, import solutions + first conv2d: {warm:.2f} s with a warm Numba cache"
-        f" (the run that warmed it: {first:.2f} s)"
     )
 
 

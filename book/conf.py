@@ -91,3 +91,24 @@ if os.environ.get("BOOK_ONLY"):
         for page in Path(__file__).parent.glob("*.md")
         if page.stem != os.environ["BOOK_ONLY"]
     ]
+
+
+def setup(app):
+    """One line per page as it is read (its notebook executed), so a quiet build shows progress."""
+    import time
+
+    state = {"start": time.perf_counter(), "total": 0, "done": 0}
+
+    def before(app, env, docnames):
+        state["total"] = len(docnames)
+
+    def read(app, doctree):
+        state["done"] += 1
+        seconds = time.perf_counter() - state["start"]
+        print(
+            f"  book: {app.env.docname:<16} {state['done']:>2}/{state['total']}  {seconds:5.0f} s",
+            flush=True,
+        )
+
+    app.connect("env-before-read-docs", before)
+    app.connect("doctree-read", read)

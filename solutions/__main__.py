@@ -1,11 +1,14 @@
 """``python -m solutions`` (run by ``make course``): compile the kernels and report.
 
 Compiling here, once, means the first call in a notebook or a grading run loads the kernels
-from Numba's cache instead of compiling them (seconds per kernel and dtype).
+from Numba's cache instead of compiling them (seconds per kernel and dtype). ``--compile``
+(``make course`` runs it first, before anything else calls a kernel) compiles without the
+report.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 
 import numpy as np
@@ -13,8 +16,9 @@ import numpy as np
 import solutions as S
 
 
-def warm_up() -> float:
-    """Call every kernel once per dtype; return the seconds it took."""
+def warm_up(progress: bool = False) -> float:
+    """Call every kernel once per dtype; return the seconds it took (``progress``: a line per
+    dtype, for the minute compiling takes the first time)."""
     start = time.perf_counter()
     for dtype in (np.float32, np.float64):
         x = np.ones((2, 4, 8, 8), dtype)
@@ -27,10 +31,17 @@ def warm_up() -> float:
             (S.avg_pool2d, S.avg_pool2d_backward),
         ):
             backward(np.ones_like(pool(x, 2)), x, 2)
+        if progress:
+            seconds = time.perf_counter() - start
+            print(f"  kernels: {np.dtype(dtype).name} ready after {seconds:.0f} s", flush=True)
     return time.perf_counter() - start
 
 
 def main() -> None:
+    if "--compile" in sys.argv[1:]:
+        seconds = warm_up(progress=True)
+        print(f"kernels: compiled (or loaded from Numba's cache) in {seconds:.1f} s")
+        return
     seconds = warm_up()
     print(
         f"solutions: {len(S.__all__)} public names; kernels compiled or loaded in {seconds:.1f} s"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from solutions._kernels import njit
 from solutions._validate import as_float_arrays, check_int
 
 

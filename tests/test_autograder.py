@@ -145,6 +145,23 @@ def test_each_misconception_costs_points_and_is_diagnosed(course, tmp_path, slug
         assert any(phrase in d for d in diagnoses), (what, diagnoses)
 
 
+def test_components_graded_at_once_give_the_same_result_as_one_by_one(course, tmp_path):
+    # `autograder grade` grades two components at once: every case, score and diagnosis
+    # must be what grading them one after the other gives
+    slug, first = "activations", mistakes("activations")[0]
+    path = write_solved(course, slug, tmp_path, {first.cell: first.code})
+
+    def graded(workers):
+        result = grade_notebook(path, slug, seed=13, workers=workers)
+        for component in result["components"]:
+            component.pop("seconds")
+        return {k: v for k, v in result.items() if k != "seconds"}
+
+    one_by_one = graded(1)
+    assert 0 < one_by_one["score"] < one_by_one["max_score"]
+    assert graded(2) == one_by_one
+
+
 def test_untouched_notebook_scores_zero_and_says_why(course):
     result = grade_notebook(release_path("pooling", course), "pooling", seed=1)
     assert result["score"] == 0
@@ -314,6 +331,33 @@ def test_corrupt_and_foreign_files_are_invalid_with_a_message(tmp_path):
     assert grade_notebook(tmp_path / "missing.ipynb", "convolution")["status"] == "invalid"
 
 
+@pytest.mark.parametrize(
+    "content, says",
+    [
+        ('["a list, not a notebook"]', "not a JSON object"),
+        ('{"nbformat": 3, "worksheets": []}', "version 4 is expected"),
+        ('{"nbformat": 4, "cells": {"0": {}}}', "no list of cells"),
+        ('{"nbformat": 4, "cells": ["print(1)"]}', "cell 0 of the notebook is not a notebook cell"),
+        ('{"nbformat": 4, "cells": [{"cell_type": "code", "source": 7}]}', "source is not text"),
+        (
+            '{"nbformat": 4, "cells": [{"cell_type": "code", "source": "", '
+            '"metadata": {"nbgrader": "solution"}}]}',
+            "metadata is not a JSON object",
+        ),
+    ],
+)
+def test_json_that_is_not_a_version_4_notebook_is_invalid_with_what_is_wrong(
+    tmp_path, content, says
+):
+    # read without nbformat's schema validation: the grader's own checks must say what is wrong
+    path = tmp_path / "odd.ipynb"
+    path.write_text(content)
+    result = grade_notebook(path, "convolution", seed=1)
+    assert result["status"] == "invalid" and result["score"] == 0
+    assert says in result["messages"][-1]
+    assert all(c["status"] == "error" for c in result["components"])
+
+
 def test_deleted_and_retagged_cells(course, tmp_path):
     nb = solved(read(release_path("convolution", course)), read(source_path("convolution")))
     nb.cells = [c for c in nb.cells if nbgrader_meta(c).get("grade_id") != "pad2d"]  # deleted
@@ -442,7 +486,7 @@ def test_cli_grade_writes_json_and_exits_zero(course, tmp_path, capsys):
 
 
 def test_bubblewrap_is_installed_where_grading_runs():
-    # CI installs Debian's bubblewrap (.ci/run); without it grading falls back to a plain child
+    # make test installs Debian's bubblewrap (tools/sysdeps.py); without it grading falls back to a plain child
     assert bwrap_path(), "bubblewrap (bwrap) is missing"
 
 

@@ -31,3 +31,18 @@ def test_second_process_does_not_recompile():
     assert expected <= set(used)
     misses = {name: m for name, (_, m) in used.items() if m}
     assert not misses, f"recompiled in a warm process: {misses}"
+
+
+def test_importing_solutions_does_not_import_numba_until_a_kernel_runs():
+    # import numba costs about 0.35 s of CPU: `import solutions` (and `autograder --help`)
+    # must not pay it; the first kernel call does, and gets a real (parallel) Numba kernel
+    script = (
+        "import sys, numpy as np, solutions\n"
+        "before = 'numba' in sys.modules\n"
+        "solutions.max_pool2d(np.ones((2, 3, 8, 8)), 2)\n"
+        "from solutions import _kernels\n"
+        "print(before, 'numba' in sys.modules, _kernels.prange.__module__,"
+        " _kernels.max_pool_forward.targetoptions.get('parallel'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True", "numba.misc.special", "True"]
