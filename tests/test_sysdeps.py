@@ -12,8 +12,14 @@ import pytest
 from tools import sysdeps
 
 PLAYWRIGHT = str(sysdeps.VENV_BIN / "playwright")
-EVERYTHING = {"bwrap", "chromium", "node", "npm", "apt-get", "sudo"}
-DEBIAN_PROVIDES = {"bubblewrap": "bwrap", "chromium": "chromium", "nodejs": "node", "npm": "npm"}
+EVERYTHING = {"bwrap", "chromium", "node", "npm", "initdb", "apt-get", "sudo"}
+DEBIAN_PROVIDES = {
+    "bubblewrap": "bwrap",
+    "chromium": "chromium",
+    "nodejs": "node",
+    "npm": "npm",
+    "postgresql": "initdb",
+}
 
 
 class FakeSystem(sysdeps.System):
@@ -73,7 +79,8 @@ def test_everything_present_installs_nothing_and_says_so_in_one_line(capsys):
     assert system.ran == []
     out = capsys.readouterr().out.strip().splitlines()
     assert out == [
-        "system: bubblewrap /usr/bin/bwrap, Chromium /usr/bin/chromium, Node.js 20.11.1, npm 9.2.0"
+        "system: bubblewrap /usr/bin/bwrap, Chromium /usr/bin/chromium, Node.js 20.11.1, npm 9.2.0,"
+        " PostgreSQL /usr/bin/initdb"
     ]
 
 
@@ -85,9 +92,19 @@ def test_root_or_passwordless_sudo_installs_every_missing_package_with_apt(
     assert sysdeps.main([], system) == 0
     assert system.ran == [
         [*prefix, "apt-get", "update", "-qq"],
-        [*prefix, "apt-get", "install", "-y", "-qq", "bubblewrap", "chromium", "nodejs"],
+        [
+            *prefix,
+            "apt-get",
+            "install",
+            "-y",
+            "-qq",
+            "bubblewrap",
+            "chromium",
+            "nodejs",
+            "postgresql",
+        ],
     ]
-    assert {"bwrap", "chromium", "node"} <= system.commands
+    assert {"bwrap", "chromium", "node", "initdb"} <= system.commands
     assert "error" not in capsys.readouterr().err
 
 
