@@ -101,22 +101,32 @@ def depthwise_forward(xp, w, sh, sw, dh, dw, out):  # pragma: no cover - jitted
 
 
 @njit(cache=True, parallel=True)
-def depthwise3x3_forward(xp, w, sh, dh, dw, out):  # pragma: no cover - jitted
-    """``depthwise_forward`` for 3x3 kernels and unit column stride (MobileNet's case), in one
-    pass per output row: 9 loads and one store per pixel instead of 9 read-modify-writes
-    (measured 2x faster). Overwrites ``out``.
+def depthwise3x3_forward(x, w, sh, dh, dw, top, bottom, left, right, out):  # pragma: no cover
+    """``depthwise_forward`` for 3x3 kernels and unit column stride (MobileNet's case), on the
+    *unpadded* input x, in one pass per output row: 9 loads and one store per pixel instead
+    of 9 read-modify-writes (measured 2x faster). Overwrites ``out``.
+
+    The padding is fused: each (n, k) plane is copied into a small zero-bordered buffer that
+    stays in L1, instead of materialising the whole padded batch first (measured 2.4-4x
+    faster, padding included, on 16x64x32x32 p1 in float32 and float64).
     """
     n_batch, n_out, ho, wo = out.shape
-    mult = n_out // xp.shape[1]
+    height, width = x.shape[2], x.shape[3]
+    mult = n_out // x.shape[1]
     for nk in prange(n_batch * n_out):
         n, k = nk // n_out, nk % n_out
-        xplane, oplane = xp[n, k // mult], out[n, k]
+        xplane, oplane = x[n, k // mult], out[n, k]
+        padded = np.zeros((height + top + bottom, width + left + right), dtype=out.dtype)
+        for h in range(height):
+            src, dst = xplane[h], padded[top + h, left : left + width]
+            for t in range(width):
+                dst[t] = src[t]
         w00, w01, w02 = w[k, 0, 0, 0], w[k, 0, 0, 1], w[k, 0, 0, 2]
         w10, w11, w12 = w[k, 0, 1, 0], w[k, 0, 1, 1], w[k, 0, 1, 2]
         w20, w21, w22 = w[k, 0, 2, 0], w[k, 0, 2, 1], w[k, 0, 2, 2]
         for oh in range(ho):
-            top, mid, bot = xplane[oh * sh], xplane[oh * sh + dh], xplane[oh * sh + 2 * dh]
-            t0, t1, t2 = top[0:wo], top[dw : dw + wo], top[2 * dw : 2 * dw + wo]
+            top_row, mid, bot = padded[oh * sh], padded[oh * sh + dh], padded[oh * sh + 2 * dh]
+            t0, t1, t2 = top_row[0:wo], top_row[dw : dw + wo], top_row[2 * dw : 2 * dw + wo]
             m0, m1, m2 = mid[0:wo], mid[dw : dw + wo], mid[2 * dw : 2 * dw + wo]
             b0, b1, b2 = bot[0:wo], bot[dw : dw + wo], bot[2 * dw : 2 * dw + wo]
             orow = oplane[oh]
