@@ -61,11 +61,14 @@ def conv2d(
     g = conv_geometry(x.shape, w.shape, stride, padding, dilation, groups)
     if b is not None:
         _check_bias(b, g.out_channels, w.shape)
-    xp = pad_nchw(x, g.pads)
-    if g.depthwise and (g.kh, g.kw, g.stride[1]) == (3, 3, 1):
+    if g.depthwise and (g.kh, g.kw, g.stride[1]) == (3, 3, 1):  # pads inside the kernel
         out = np.empty((g.batch, g.out_channels, g.ho, g.wo), dtype=x.dtype)
-        _kernels.depthwise3x3_forward(xp, w, g.stride[0], *g.dilation, out)
-    elif g.depthwise:
+        _kernels.depthwise3x3_forward(x, w, g.stride[0], *g.dilation, *g.pads, out)
+        if b is not None:
+            out += b[None, :, None, None]
+        return out
+    xp = pad_nchw(x, g.pads)
+    if g.depthwise:
         out = np.zeros((g.batch, g.out_channels, g.ho, g.wo), dtype=x.dtype)
         _kernels.depthwise_forward(xp, w, *g.stride, *g.dilation, out)
     else:

@@ -123,7 +123,7 @@ def max_pool2d_backward(
         indices = np.ascontiguousarray(indices)
     if dout.shape != indices.shape:
         raise ValueError(f"dout must have shape {indices.shape} for x {x.shape}, got {dout.shape}")
-    dx = np.zeros_like(x)
+    dx = np.empty_like(x)  # the kernel zeroes each plane
     if _kernels.max_pool_backward(dout, indices, dx):
         plane = x.shape[2] * x.shape[3]
         raise ValueError(f"indices must lie in [0, H*W = {plane}) for x {x.shape}")
@@ -181,6 +181,6 @@ def avg_pool2d_backward(
             f"dout must have shape {(x.shape[0], x.shape[1], ho, wo)} for x {x.shape}, "
             f"got {dout.shape}"
         )
-    dx = np.zeros_like(x)
+    dx = np.empty_like(x)  # the kernel zeroes each plane
     _kernels.avg_pool_backward(dout, *kernel, *stride_, *pad, dx)
     return dx
