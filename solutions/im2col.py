@@ -4,7 +4,8 @@ Every convolution of the course (``channels.conv2d`` and its backward in ``backp
 transposed convolution, the layers) reduces to the same steps, kept here once:
 
 1. ``conv_geometry`` validates the shapes and hyper-parameters and computes every size;
-2. ``pad_nchw`` zero-pads the input once (the kernels then index without bounds checks);
+2. ``pad_nchw`` zero-pads the input once (the kernels then index without bounds checks;
+   the 3x3 depthwise kernel instead pads each plane in cache, see ``_kernels``);
 3. ``columns`` copies each output position's input window into one column (**im2col**), so
    that the convolution of a group becomes one matrix product
    ``(C_out_g, C_g*kh*kw) @ (C_g*kh*kw, Ho*Wo)`` done by BLAS; the backward pass scatters
