@@ -31,6 +31,19 @@ BIG_ENOUGH = (
     "bottom/right padding, whose gradient the final slice discards (numpy clips the window)"
 )
 
+COL2IM_BUFFER = "xp = np.zeros((n, c, h + 2 * padding, w + 2 * padding), dtype=cols.dtype)"
+BUFFER_AT_LEAST = (
+    "for every h >= 1 and padding >= 0 the buffer still has at least h + 2 * padding rows "
+    "(w + 2 * padding columns): the windows never reach past them and the final slice drops the rest"
+)
+SQUARE_KERNEL = "conv_w is (F, C, k, k): its last two lengths are equal"
+PADDING_3 = "test_im2col: col2im with padding 3 and stride 1 (windows reach the last padded row), odd height"
+WIDE_IM2COL = "test_im2col: 5 channels with a 2 x 2 kernel, 5 images of one window each"
+ODD_KERNEL = (
+    "test_conv2d_im2col: a 3 x 2 kernel on a 7 x 5 input with padding 3, forward and backward"
+)
+LOW_BETA2 = "test_adam_step: beta2 = 0.3 (below 0.5, 1 % beta2 is not 1 - beta2)"
+
 EQUIVALENT: dict[str, list[Survivor]] = {
     "convolution": [
         Survivor(
@@ -299,6 +312,123 @@ EQUIVALENT: dict[str, list[Survivor]] = {
             "h = h.reshape(h.shape[0], - 2)",
             NEGATIVE_RESHAPE,
         ),
+    ],
+    "training": [
+        Survivor(
+            "im2col",
+            COL2IM_BUFFER,
+            "xp = np.zeros((n, c, h << 2 * padding, w + 2 * padding), dtype=cols.dtype)",
+            BUFFER_AT_LEAST,
+        ),
+        Survivor(
+            "im2col",
+            COL2IM_BUFFER,
+            "xp = np.zeros((n, c, h + 2 * padding, w << 2 * padding), dtype=cols.dtype)",
+            BUFFER_AT_LEAST,
+        ),
+        Survivor(
+            "im2col",
+            COL2IM_BUFFER,
+            "xp = np.zeros((n, c, h + 2 ** padding, w + 2 * padding), dtype=cols.dtype)",
+            BUFFER_AT_LEAST,
+        ),
+        Survivor(
+            "im2col",
+            COL2IM_BUFFER,
+            "xp = np.zeros((n, c, h + 2 * padding, w + 2 ** padding), dtype=cols.dtype)",
+            BUFFER_AT_LEAST,
+        ),
+        Survivor(
+            "im2col",
+            COL2IM_BUFFER,
+            "xp = np.zeros((n, c, h + 2 << padding, w + 2 * padding), dtype=cols.dtype)",
+            BUFFER_AT_LEAST,
+        ),
+        Survivor(
+            "im2col",
+            COL2IM_BUFFER,
+            "xp = np.zeros((n, c, h + 2 * padding, w + 2 << padding), dtype=cols.dtype)",
+            BUFFER_AT_LEAST,
+        ),
+        Survivor(
+            "im2col",
+            COL2IM_BUFFER,
+            "xp = np.zeros((n, c, h + 3 * padding, w + 2 * padding), dtype=cols.dtype)",
+            BUFFER_AT_LEAST,
+        ),
+        Survivor(
+            "im2col",
+            COL2IM_BUFFER,
+            "xp = np.zeros((n, c, h + 2 * padding, w + 3 * padding), dtype=cols.dtype)",
+            BUFFER_AT_LEAST,
+        ),
+        Survivor(
+            "conv2d_im2col",
+            "out = w.reshape(c_out, -1) @ im2col(x, kh, kw, stride, padding)  # (C_out, N * H_out * W_out)",
+            "out = w.reshape(c_out, ~1) @ im2col(x, kh, kw, stride, padding)  # (C_out, N * H_out * W_out)",
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "conv2d_im2col",
+            "out = w.reshape(c_out, -1) @ im2col(x, kh, kw, stride, padding)  # (C_out, N * H_out * W_out)",
+            "out = w.reshape(c_out, - 2) @ im2col(x, kh, kw, stride, padding)  # (C_out, N * H_out * W_out)",
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "conv2d_im2col",
+            "d = dout.transpose(1, 0, 2, 3).reshape(c_out, -1)  # (C_out, N * H_out * W_out)",
+            "d = dout.transpose(1, 0, 2, 3).reshape(c_out, ~1)  # (C_out, N * H_out * W_out)",
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "conv2d_im2col",
+            "d = dout.transpose(1, 0, 2, 3).reshape(c_out, -1)  # (C_out, N * H_out * W_out)",
+            "d = dout.transpose(1, 0, 2, 3).reshape(c_out, - 2)  # (C_out, N * H_out * W_out)",
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "conv2d_im2col",
+            "dx = col2im(w.reshape(c_out, -1).T @ d, x.shape, kh, kw, stride, padding)",
+            "dx = col2im(w.reshape(c_out, ~1).T @ d, x.shape, kh, kw, stride, padding)",
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "conv2d_im2col",
+            "dx = col2im(w.reshape(c_out, -1).T @ d, x.shape, kh, kw, stride, padding)",
+            "dx = col2im(w.reshape(c_out, - 2).T @ d, x.shape, kh, kw, stride, padding)",
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "convnet",
+            'h = relu(linear(h.reshape(h.shape[0], -1), params["fc1_w"], params["fc1_b"]))',
+            'h = relu(linear(h.reshape(h.shape[0], ~1), params["fc1_w"], params["fc1_b"]))',
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "convnet",
+            'h = relu(linear(h.reshape(h.shape[0], -1), params["fc1_w"], params["fc1_b"]))',
+            'h = relu(linear(h.reshape(h.shape[0], - 2), params["fc1_w"], params["fc1_b"]))',
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "convnet",
+            "f = p1.reshape(p1.shape[0], -1)",
+            "f = p1.reshape(p1.shape[0], ~1)",
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "convnet",
+            "f = p1.reshape(p1.shape[0], -1)",
+            "f = p1.reshape(p1.shape[0], - 2)",
+            NEGATIVE_RESHAPE,
+        ),
+        Survivor(
+            "convnet",
+            'h = max_pool2d(relu(conv2d_im2col(x, w, params["conv_b"], padding=w.shape[2] // 2)), 2)',
+            'h = max_pool2d(relu(conv2d_im2col(x, w, params["conv_b"], padding=w.shape[ 3] // 2)), 2)',
+            SQUARE_KERNEL,
+        ),
+        Survivor("convnet", "pad = w.shape[2] // 2", "pad = w.shape[ 3] // 2", SQUARE_KERNEL),
     ],
 }
 
@@ -619,6 +749,110 @@ KILLED: dict[str, list[Survivor]] = {
             'elif layer[0] == "bn":',
             'elif layer[0] is "bn":',
             FRESH_KINDS,
+        ),
+    ],
+    "training": [
+        Survivor(
+            "im2col",
+            COL2IM_BUFFER,
+            "xp = np.zeros((n, c, h + 2 + padding, w + 2 * padding), dtype=cols.dtype)",
+            PADDING_3,
+        ),
+        Survivor(
+            "im2col",
+            COL2IM_BUFFER,
+            "xp = np.zeros((n, c, h + 2 * padding, w + 2 + padding), dtype=cols.dtype)",
+            PADDING_3,
+        ),
+        Survivor(
+            "im2col",
+            "return xp[:, :, padding : padding + h, padding : padding + w]",
+            "return xp[:, :, padding : padding + h, padding : padding | w]",
+            PADDING_3,
+        ),
+        Survivor(
+            "im2col",
+            "return xp[:, :, padding : padding + h, padding : padding + w]",
+            "return xp[:, :, padding : padding + h, padding : padding ^ w]",
+            PADDING_3,
+        ),
+        Survivor(
+            "im2col",
+            "return cols.reshape(c * kh * kw, n * ho * wo)",
+            "return cols.reshape(c - kh * kw, n * ho * wo)",
+            WIDE_IM2COL,
+        ),
+        Survivor(
+            "im2col",
+            "return cols.reshape(c * kh * kw, n * ho * wo)",
+            "return cols.reshape(c * kh * kw, n - ho * wo)",
+            WIDE_IM2COL,
+        ),
+        Survivor(
+            "conv2d_im2col",
+            "n, c_out, kh, kw = x.shape[0], w.shape[0], w.shape[2], w.shape[3]",
+            "n, c_out, kh, kw = x.shape[0], w.shape[0], w.shape[ 3], w.shape[3]",
+            ODD_KERNEL,
+        ),
+        Survivor(
+            "conv2d_im2col",
+            "n, c_out, kh, kw = x.shape[0], w.shape[0], w.shape[2], w.shape[3]",
+            "n, c_out, kh, kw = x.shape[0], w.shape[0], w.shape[2], w.shape[ 2]",
+            ODD_KERNEL,
+        ),
+        Survivor(
+            "conv2d_im2col",
+            "c_out, kh, kw = w.shape[0], w.shape[2], w.shape[3]",
+            "c_out, kh, kw = w.shape[0], w.shape[ 3], w.shape[3]",
+            ODD_KERNEL,
+        ),
+        Survivor(
+            "conv2d_im2col",
+            "c_out, kh, kw = w.shape[0], w.shape[2], w.shape[3]",
+            "c_out, kh, kw = w.shape[0], w.shape[2], w.shape[ 2]",
+            ODD_KERNEL,
+        ),
+        Survivor(
+            "conv2d_im2col",
+            "ho = (x.shape[2] + 2 * padding - kh) // stride + 1",
+            "ho = (x.shape[2] ^ 2 * padding - kh) // stride + 1",
+            ODD_KERNEL,
+        ),
+        Survivor(
+            "conv2d_im2col",
+            "wo = (x.shape[3] + 2 * padding - kw) // stride + 1",
+            "wo = (x.shape[3] ^ 2 * padding - kw) // stride + 1",
+            ODD_KERNEL,
+        ),
+        Survivor(
+            "conv2d_im2col",
+            "ho = (x.shape[2] + 2 * padding - kh) // stride + 1",
+            "ho = (x.shape[2] + 2 ^ padding - kh) // stride + 1",
+            ODD_KERNEL,
+        ),
+        Survivor(
+            "conv2d_im2col",
+            "wo = (x.shape[3] + 2 * padding - kw) // stride + 1",
+            "wo = (x.shape[3] + 2 ^ padding - kw) // stride + 1",
+            ODD_KERNEL,
+        ),
+        Survivor(
+            "adam_step",
+            "v = beta2 * v + (1 - beta2) * grad**2",
+            "v = beta2 * v + (1 % beta2) * grad**2",
+            LOW_BETA2,
+        ),
+        Survivor(
+            "adam_step",
+            "m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)",
+            "m_hat, v_hat = m / (1 - beta1**t), v / (1 % beta2**t)",
+            LOW_BETA2,
+        ),
+        Survivor(
+            "dropout",
+            "mask = (rng.random(x.shape) >= p).astype(x.dtype)",
+            "mask = (rng.random(x.shape) > p).astype(x.dtype)",
+            "test_dropout: p equal to a value the generator draws (that value is kept)",
         ),
     ],
 }

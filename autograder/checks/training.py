@@ -193,6 +193,10 @@ def dropout_cases(rng):
         cases.append(Case("evaluation", (x, p, False), function="dropout"))
         mask = (rng.random(shape) >= p).astype(float)
         cases.append(Case("backward", (randn(rng, *shape), mask, p), function="dropout_backward"))
+    # p equal to the first draw itself: that value is kept (mask = draw >= p, not draw > p)
+    seed = _seed(rng)
+    tie = float(np.random.default_rng(seed).random(6)[0])
+    cases.append(Case("training", (randn(rng, 6) + 1, tie, True, seed), function="dropout"))
     return cases
 
 
@@ -220,6 +224,8 @@ def adam_cases(rng):
         Case("later_steps", (param, grad, m, v, 2, lr)),
         Case("later_steps", (param, grad, m, v, int(rng.integers(5, 60)), lr)),
         Case("betas", (param, grad, m, v, 3, lr, (0.5, 0.9), 1e-3)),
+        # beta2 below 0.5, where 1 % beta2 is not 1 - beta2
+        Case("betas", (param, grad, m, v, 2, lr, (0.6, 0.3))),
     ]
 
 
@@ -247,6 +253,14 @@ def im2col_cases(rng):
                 function="col2im",
             )
         )
+    # more channels than kernel entries, more images than windows: a reshape to a wrong
+    # length is not rescued by numpy inferring a negative one
+    cases.append(Case("im2col", (randn(rng, 5, 5, 2, 2), 2, 2, 1, 0), function="im2col"))
+    # padding 3, stride 1 (the windows reach the last padded row), an odd height
+    rows, columns = 2 * 3 * 3, 1 * _out_size(5, 3, 1, 3) * _out_size(6, 3, 1, 3)
+    cases.append(
+        Case("col2im", (randn(rng, rows, columns), (1, 2, 5, 6), 3, 3, 1, 3), function="col2im")
+    )
     return cases
 
 
@@ -268,6 +282,13 @@ def conv_cases(rng):
                 function="conv2d_im2col_backward",
             )
         )
+    # a kernel of 3 rows and 2 columns, odd sizes, padding 3 (more than half the kernel)
+    x, w, b = randn(rng, 2, 2, 7, 5), randn(rng, 3, 2, 3, 2), randn(rng, 3)
+    cases.append(Case("forward_stride_padding", (x, w, b, 1, 3), function="conv2d_im2col"))
+    dout = randn(rng, *S.conv2d(x, w, b, stride=1, padding=3).shape)
+    cases.append(
+        Case("backward_stride_padding", (dout, x, w, 1, 3), function="conv2d_im2col_backward")
+    )
     return cases
 
 
