@@ -274,8 +274,10 @@ def test_dtype_and_shape_changes_of_an_argument_are_reported():
     assert changed_argument(held, np) == (("x", ()), "shape")
 
 
-def test_hidden_tests_in_the_kernel_see_a_changed_argument_too(course):
+def test_hidden_tests_in_the_kernel_see_a_changed_argument_too(course, tmp_path):
     import nbformat
+
+    from autograder.library import on_path, write_library
 
     namespace = {}
     nb = solved(
@@ -283,9 +285,10 @@ def test_hidden_tests_in_the_kernel_see_a_changed_argument_too(course):
         nbformat.read(source_path("activations"), as_version=4),
         {"softmax": SOFTMAX_IN_PLACE},
     )
-    for cell in nb.cells:
-        if cell.cell_type == "code" and not nbgrader_meta(cell).get("grade"):
-            exec(cell.source, namespace)
+    with on_path(write_library(tmp_path)):  # the given cell imports the student library
+        for cell in nb.cells:
+            if cell.cell_type == "code" and not nbgrader_meta(cell).get("grade"):
+                exec(cell.source, namespace)
     with pytest.raises(AssertionError, match="changed its argument `x`"):
         check_in_kernel("activations", "test_softmax", namespace, seed=1)
     check_in_kernel("activations", "test_relu_family", namespace, seed=1)  # right: silent

@@ -9,12 +9,14 @@ import numpy as np
 import solutions as S
 from autograder import mutation
 from autograder.course import solution_cells, source_path, strip_region_markers
+from autograder.library import on_path, write_library
 
 
-def test_the_exported_module_runs_as_the_notebook_and_splits_back_into_its_cells():
+def test_the_exported_module_runs_as_the_notebook_and_splits_back_into_its_cells(tmp_path):
     module = mutation.export("convolution")
     namespace: dict = {}
-    exec(compile(module, "<convolution export>", "exec"), namespace)  # trusted: our notebook
+    with on_path(write_library(tmp_path)):  # its given cell imports the student library
+        exec(compile(module, "<convolution export>", "exec"), namespace)  # trusted: our notebook
     rng = np.random.default_rng(0)
     x, k = rng.standard_normal((6, 7)), rng.standard_normal((2, 3))
     np.testing.assert_allclose(namespace["corr2d"](x, k), S.corr2d(x, k), rtol=1e-12)

@@ -21,6 +21,8 @@ import contextlib
 import io
 import re
 import sys
+import tempfile
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -35,6 +37,7 @@ from autograder._runner import NAMED_FUNCTIONS, Named, changed_argument, hold_ar
 from autograder.checks import Case, Component, call, copy_args
 from autograder.course import REPO, SLUGS, nbgrader_meta, source_path, strip_region_markers
 from autograder.grader import judge
+from autograder.library import earlier, on_path, write_library
 from tests.corpus import Submission, corpus
 
 REPORT = REPO / "autograder" / "LUCK.md"
@@ -74,10 +77,18 @@ def variant_formulas(components: list[Component]) -> dict[str, list[Formula]]:
 
 def program_namespace(submission: Submission) -> dict:
     """The submission's notebook run in order (given cells from the source notebook, solution
-    cells from the corpus file or the instructor's answer), in a fresh namespace."""
+    cells from the corpus file or the instructor's answer), in a fresh namespace, importing
+    the student library with the reference modules of the earlier assignments, as the
+    grader's sandbox provides it."""
     namespace: dict = {"__name__": "__corpus__"}
     source = nbformat.read(source_path(submission.slug), as_version=4)
-    with contextlib.redirect_stdout(io.StringIO()):
+    with (
+        tempfile.TemporaryDirectory() as library,
+        on_path(write_library(Path(library), earlier(submission.slug))),
+        contextlib.redirect_stdout(io.StringIO()),
+        warnings.catch_warnings(),
+    ):
+        warnings.simplefilter("ignore")  # save() cannot find exec'd source: nothing to keep
         for cell in source.cells:
             meta = nbgrader_meta(cell)
             if cell.cell_type != "code" or meta.get("grade"):
