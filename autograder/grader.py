@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -352,10 +354,13 @@ def grade_component(
     use_bwrap: bool,
     timeout: float | None = None,
     library: dict[str, str | bytes] | None = None,
+    sandbox_slots: threading.Semaphore | None = None,
 ) -> dict:
     """Run one component's cases on the submission's code in a sandbox and score them.
 
     ``library``: the files of the student library the code may import (``cnnlib/``).
+    ``sandbox_slots``: held while the sandbox runs, so that several components can compute
+    their references at once while only so many sandboxes run.
     """
     cases = component.cases(rng)
     calls = [
@@ -372,7 +377,10 @@ def grade_component(
     # the references are computed while the sandbox runs (the first one loads the kernels)
     with ThreadPoolExecutor(max_workers=1) as references:
         computing = references.submit(lambda: [component.expected(case) for case in cases])
-        child: ChildResult = run_cases(cells, calls, timeout, use_bwrap=use_bwrap, library=library)
+        with sandbox_slots or nullcontext():
+            child: ChildResult = run_cases(
+                cells, calls, timeout, use_bwrap=use_bwrap, library=library
+            )
     try:
         expected = computing.result()
         records = child.results.get("cases")
@@ -555,12 +563,18 @@ def grade_notebook(
     # a component's index seeds its cases, so ``only`` grades the very cases a full grade does
     indices = [i for i, component in enumerate(components) if component in graded]
 
+    sandbox_slots = threading.BoundedSemaphore(workers)
+
     def grade(index: int) -> dict:
         rng = np.random.default_rng([seed, index])
-        return grade_component(components[index], cells, rng, use_bwrap, timeout, library)
+        component = components[index]
+        return grade_component(component, cells, rng, use_bwrap, timeout, library, sandbox_slots)
 
-    if workers > 1:  # the grader's own work (references, judging) overlaps the sandboxes'
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+    if workers > 1:
+        # ``workers`` sandboxes at a time, but every component's references start at once:
+        # a component whose references wait for the kernels to load (Numba's start, about
+        # half a second) does not hold back the sandboxes of the next ones
+        with ThreadPoolExecutor(max_workers=len(indices)) as pool:
             result["components"] = list(pool.map(grade, indices))
     else:
         result["components"] = [grade(index) for index in indices]

@@ -485,6 +485,45 @@ def test_cli_grade_writes_json_and_exits_zero(course, tmp_path, capsys):
     assert bad.value.code == 2
 
 
+def test_the_grade_program_writes_everything_and_never_imports_nbformat(course, tmp_path):
+    """``autograder grade`` as a program skips the interpreter's teardown (``os._exit``):
+    its table, JSON and HTML are complete, and nbformat (seconds of imports with its schema
+    validation) stays unloaded, the submission and the source being read as plain JSON."""
+    path = write_solved(course, "channels", tmp_path, {"conv1x1": planted("channels", "conv1x1")})
+    probe = (
+        "import sys, runpy; sys.argv = ['autograder'] + sys.argv[1:]\n"
+        "import atexit; atexit.register(lambda: print('nbformat' in sys.modules))\n"
+        "runpy.run_module('autograder.cli', run_name='__main__')"
+    )
+    json_out, html_out = tmp_path / "r.json", tmp_path / "r.html"
+    common = ["grade", str(path), "--assignment", "channels", "--seed", "3"]
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *common, "--json", str(json_out), "--html", str(html_out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "bias is missing" in done.stdout and "total:" in done.stdout
+    result = json.loads(json_out.read_text())
+    assert result["status"] == "graded" and 0 < result["score"] < result["max_score"]
+    assert html_out.read_text().rstrip().endswith("</html>")
+    # main() with argv given (from code) returns; run as a program it exits before atexit
+    assert not done.stdout.rstrip().endswith(("True", "False"))
+    imports = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from autograder.cli import main; main(sys.argv[1:]); "
+            "print('nbformat' in sys.modules)",
+            *common,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert imports.stdout.rstrip().endswith("False")
+
+
 def test_bubblewrap_is_installed_where_grading_runs():
     # make test installs Debian's bubblewrap (tools/sysdeps.py); without it grading falls back to a plain child
     assert bwrap_path(), "bubblewrap (bwrap) is missing"
