@@ -3,9 +3,9 @@ any other caller that grades more than one notebook.
 
 Each submission is graded by ``grader.grade_notebook`` (its code runs in its own sandboxed
 child process), either by a pool of local threads — each thread only waits on its child, so
-``workers`` is the number of sandboxes running at once — or by the workers of a Dask cluster
-(``scheduler``: the address of a Dask scheduler; the workers need this package installed and
-the submissions at the same path, e.g. a shared file system).
+``workers`` (times ``components_at_once``) is the number of sandboxes running at once — or by
+the workers of a Dask cluster (``scheduler``: the address of a Dask scheduler; the workers
+need this package installed and the submissions at the same path, e.g. a shared file system).
 
 Whatever goes wrong while grading one submission (a grader bug, a lost Dask worker) costs that
 submission only: it comes back as an ``Outcome`` with ``error`` set, and every other
@@ -48,11 +48,18 @@ def grade_one(
     timeout: float | None = None,
     course_dir: str | Path | None = None,
     only: tuple[str, ...] | None = None,
+    components_at_once: int = 1,
 ) -> dict:
     """The task a worker runs for one submission (a module-level function, so Dask can ship it)."""
     course = grader.COURSE_DIR if course_dir is None else Path(course_dir)
     return grader.grade_notebook(
-        path, slug, seed=seed, course_dir=course, timeout=timeout, only=only, workers=1
+        path,
+        slug,
+        seed=seed,
+        course_dir=course,
+        timeout=timeout,
+        only=only,
+        workers=components_at_once,
     )
 
 
@@ -66,11 +73,15 @@ def run_batch(
     timeout: float | None = None,
     course_dir: Path | None = None,
     on_done: Callable[[Outcome], None] | None = None,
+    components_at_once: int = 1,
 ) -> list[Outcome]:
     """Grade every job with the same seed (every student meets the same tests).
 
     ``course_dir`` is the nbgrader course whose source notebook names the graded cells (the
-    project's own course by default).
+    project's own course by default). ``components_at_once``: the sandboxes one submission
+    runs at once (``grade_notebook``'s ``workers``); a caller that grades one submission at a
+    time, as each of the portal's workers does, passes 2 to keep the cores busy while a
+    sandbox starts or the grader judges.
 
     Returns one ``Outcome`` per job, in the order the jobs were given.
     """
@@ -83,11 +94,21 @@ def run_batch(
             on_done(outcome)
 
     if scheduler:
-        _run_on_cluster(scheduler, jobs, (slug, seed, timeout, course_dir), finish)
+        task_args = (slug, seed, timeout, course_dir, components_at_once)
+        _run_on_cluster(scheduler, jobs, task_args, finish)
     else:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             futures = {
-                pool.submit(grade_one, job.path, slug, seed, timeout, course_dir, job.only): i
+                pool.submit(
+                    grade_one,
+                    job.path,
+                    slug,
+                    seed,
+                    timeout,
+                    course_dir,
+                    job.only,
+                    components_at_once,
+                ): i
                 for i, job in enumerate(jobs)
             }
             for future in as_completed(futures):
@@ -100,7 +121,7 @@ def _run_on_cluster(scheduler, jobs, task_args, finish) -> None:
     from distributed import as_completed as dask_completed
 
     with Client(scheduler, timeout="30s") as client:
-        slug, seed, timeout, course_dir = task_args
+        slug, seed, timeout, course_dir, components_at_once = task_args
         n, course = len(jobs), None if course_dir is None else str(course_dir)
         futures = client.map(  # every argument positional: ``only`` differs per job
             grade_one,
@@ -110,6 +131,7 @@ def _run_on_cluster(scheduler, jobs, task_args, finish) -> None:
             [timeout] * n,
             [course] * n,
             [job.only for job in jobs],
+            [components_at_once] * n,
             pure=False,
         )
         index = {future.key: i for i, future in enumerate(futures)}

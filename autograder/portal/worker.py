@@ -166,6 +166,8 @@ class Worker:
                 timeout=self.timeout,
                 course_dir=self.course_dir,
                 on_done=done,
+                # one submission at a time here: its components two at a time
+                components_at_once=1 if self.scheduler else 2,
             )
 
     def record(self, claimed: Claimed, result: dict) -> None:
