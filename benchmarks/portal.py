@@ -49,9 +49,19 @@ class Portal:
     def __init__(self, course: Path, data: Path):
         self.url = f"http://127.0.0.1:{free_port()}"
         command = [
-            sys.executable, "-m", "autograder.cli", "serve", "--course", str(course),
-            "--data", str(data), "--port", self.url.rsplit(":", 1)[1], "--workers", "2",
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "autograder.cli",
+            "serve",
+            "--course",
+            str(course),
+            "--data",
+            str(data),
+            "--port",
+            self.url.rsplit(":", 1)[1],
+            "--workers",
+            "2",
+        ]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         for _ in range(600):
             try:
@@ -60,10 +70,21 @@ class Portal:
             except httpx.HTTPError:
                 time.sleep(0.1)
         token = subprocess.run(
-            [sys.executable, "-m", "autograder.cli", "token", "bench", "--course", str(course),
-             "--data", str(data)],
-            check=True, capture_output=True, text=True,
-        ).stdout.strip()  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "autograder.cli",
+                "token",
+                "bench",
+                "--course",
+                str(course),
+                "--data",
+                str(data),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         self.client = httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=60)
 
     def upload(self, data: bytes) -> int:
@@ -111,10 +132,14 @@ def main(count: int = 100) -> None:
             batch = time.perf_counter() - start
         finally:
             portal.close()
-    print(f"portal, {SLUG}: upload to feedback, one correct submission (median of 5): "
-          f"{statistics.median(latencies):.2f} s  (target <= 3 s on an idle machine)")  # fmt: skip
-    print(f"portal, {SLUG}: {count} uploads graded with 2 workers: {batch:.1f} s "
-          f"({batch / count:.2f} s each; target <= 60 s on an idle machine)")  # fmt: skip
+    print(
+        f"portal, {SLUG}: upload to feedback, one correct submission (median of 5): "
+        f"{statistics.median(latencies):.2f} s  (target <= 3 s on an idle machine)"
+    )
+    print(
+        f"portal, {SLUG}: {count} uploads graded with 2 workers: {batch:.1f} s "
+        f"({batch / count:.2f} s each; target <= 60 s on an idle machine)"
+    )
 
 
 if __name__ == "__main__":

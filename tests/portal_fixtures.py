@@ -102,10 +102,23 @@ class Server:
 
     def start(self, timeout: float = 60) -> None:
         command = [
-            sys.executable, "-m", "autograder.cli", "serve",
-            "--course", str(self.course), "--data", str(self.data), "--db", self.db_url,
-            "--port", str(self.port), "--workers", str(self.workers), "--lease", str(self.lease),
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "autograder.cli",
+            "serve",
+            "--course",
+            str(self.course),
+            "--data",
+            str(self.data),
+            "--db",
+            self.db_url,
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+            "--lease",
+            str(self.lease),
+        ]
         self.log = open(self.data.parent / f"serve-{self.port}.log", "a")  # noqa: SIM115
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout

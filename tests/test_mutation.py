@@ -69,9 +69,12 @@ def test_a_wrong_mutant_is_killed_and_an_equivalent_rewrite_survives(course):
     (wrong,) = [m for m in found if m.cell == "conv_output_size" and m.after.endswith("+ 0")]
     rewrite = "return 1 + (n - 1 + 2 * padding - dilation * (k - 1)) // stride"
     same = dataclasses.replace(
-        wrong, index=len(found), before=formula, after=rewrite,
+        wrong,
+        index=len(found),
+        before=formula,
+        after=rewrite,
         module=module.replace(formula, rewrite),
-    )  # fmt: skip
+    )
     submission = mutation.submission(same.module, "convolution", course)
     assert strip_region_markers(rewrite) in solution_cells(submission)["conv_output_size"].source
 

@@ -180,10 +180,23 @@ def test_the_late_penalty_is_applied_to_the_recorded_score(store):
 
 def test_api_upload_is_graded_with_feedback_and_other_students_get_404(server, store, samples):
     alice = subprocess.run(
-        [sys.executable, "-m", "autograder.cli", "token", "alice", "--course", str(server.course),
-         "--data", str(server.data), "--db", server.db_url],
-        check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "autograder.cli",
+            "token",
+            "alice",
+            "--course",
+            str(server.course),
+            "--data",
+            str(server.data),
+            "--db",
+            server.db_url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     bob = api_token(store, "bob")
     with httpx.Client() as client:
         good = upload(client, server.url, alice, SLUG, samples["correct"])
@@ -268,8 +281,10 @@ def test_200_uploads_from_50_clients_are_all_graded_once(server, store, samples)
 def test_kill9_of_the_server_during_grading_loses_nothing_and_grades_once(server, store, samples):
     token = api_token(store, "dave")
     with httpx.Client() as client:
-        ids = [upload(client, server.url, token, SLUG, samples["correct"]).json()["id"]
-               for _ in range(10)]  # fmt: skip
+        ids = [
+            upload(client, server.url, token, SLUG, samples["correct"]).json()["id"]
+            for _ in range(10)
+        ]
     deadline = time.monotonic() + 300
     while server.counts()["jobs"].get("grading", 0) == 0 or server.counts()["results"] == 0:
         assert time.monotonic() < deadline, server.counts()
@@ -306,9 +321,14 @@ def portal(course, tmp_path, db_url, store):
     from autograder.portal.worker import Worker
 
     config = PortalConfig(
-        course_dir=course, data_dir=tmp_path / "data", db_url=db_url, start_workers=False,
-        session_seconds=3600, signin_attempts=3, signin_window=60,
-    )  # fmt: skip
+        course_dir=course,
+        data_dir=tmp_path / "data",
+        db_url=db_url,
+        start_workers=False,
+        session_seconds=3600,
+        signin_attempts=3,
+        signin_window=60,
+    )
     app = create_app(config)
 
     def grade():
@@ -318,8 +338,17 @@ def portal(course, tmp_path, db_url, store):
         return TestClient(app, base_url="http://127.0.0.1", follow_redirects=False)
 
     with client() as first:
-        yield type("Portal", (), {"app": app, "config": config, "grade": staticmethod(grade),
-                                  "client": first, "new_client": staticmethod(client)})  # fmt: skip
+        yield type(
+            "Portal",
+            (),
+            {
+                "app": app,
+                "config": config,
+                "grade": staticmethod(grade),
+                "client": first,
+                "new_client": staticmethod(client),
+            },
+        )
 
 
 def with_password(store: Store, login: str, password="correct horse", instructor=False) -> str:
@@ -440,9 +469,14 @@ def test_a_student_cannot_see_another_students_submission(portal, store, samples
     portal.grade()
     attacker = portal.new_client()
     sign_in(attacker, "mallory", password)
-    for path in (f"/submissions/{sid}", f"/submissions/{sid}/status",
-                 f"/submissions/{sid}/feedback", f"/submissions/{int(sid) + 1}",
-                 "/instructor", "/instructor/grades.csv"):  # fmt: skip
+    for path in (
+        f"/submissions/{sid}",
+        f"/submissions/{sid}/status",
+        f"/submissions/{sid}/feedback",
+        f"/submissions/{int(sid) + 1}",
+        "/instructor",
+        "/instructor/grades.csv",
+    ):
         assert attacker.get(path).status_code == 404, path
     assert attacker.post("/instructor/regrade", data={"assignment": SLUG}).status_code == 404
     assert victim.get(f"/submissions/{sid}/feedback").status_code == 200
@@ -502,8 +536,13 @@ def test_resubmission_limit_and_late_policy(portal, store, samples):
     third = page_upload(client, samples["correct"])
     assert third.headers["location"] == "/assignments"
     assert "2 submissions of convolution in the last hour" in client.get("/assignments").text
-    store.set_policy(SLUG, per_hour=None, deadline=now() - timedelta(hours=30),
-                     late_policy="penalty", late_penalty=0.25)  # fmt: skip
+    store.set_policy(
+        SLUG,
+        per_hour=None,
+        deadline=now() - timedelta(hours=30),
+        late_policy="penalty",
+        late_penalty=0.25,
+    )
     late = page_upload(client, samples["correct"])
     status = client.get(late.headers["location"] + "/status").json()
     assert status["penalty"] == 0.5  # two started days, 25% each
@@ -522,8 +561,16 @@ def test_roster_import_gives_each_student_a_link_and_passwords_work(portal, stor
 
     roster = Path(portal.config.data_dir).parent / "roster.csv"
     roster.write_text("id,first_name,last_name,email\numa,Uma,Ray,uma@example.org\nvic,Vic,,\n")
-    common = ["--course", str(portal.config.course_dir), "--data", str(portal.config.data_dir),
-              "--db", store.url, "--base-url", "http://127.0.0.1"]  # fmt: skip
+    common = [
+        "--course",
+        str(portal.config.course_dir),
+        "--data",
+        str(portal.config.data_dir),
+        "--db",
+        store.url,
+        "--base-url",
+        "http://127.0.0.1",
+    ]
     assert main(["roster", str(roster), *common]) == 0
     lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
     assert [(login, how) for login, how, _ in lines] == [("uma", "new"), ("vic", "new")]

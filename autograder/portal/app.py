@@ -215,8 +215,14 @@ def create_app(config: PortalConfig) -> Starlette:
         return response
 
     def not_found(request: Request, user: dict | None = None) -> Response:
-        return page(request, "message.html", user, 404, title="Not found",
-                    message="There is no such page, or it is not yours.")  # fmt: skip
+        return page(
+            request,
+            "message.html",
+            user,
+            404,
+            title="Not found",
+            message="There is no such page, or it is not yours.",
+        )
 
     def redirect(url: str, flash: str | None = None, request: Request | None = None):
         if flash and request is not None:
@@ -260,10 +266,14 @@ def create_app(config: PortalConfig) -> Starlette:
             status["created_at"] = f"{row['created_at']:%Y-%m-%d %H:%M:%S} UTC"
             status["penalty"] = row["penalty"]
             status["messages"] = result.get("messages", []) if graded else []
-            status["components"] = [
-                {k: c.get(k) for k in ("name", "score", "max_score", "status", "diagnosis")}
-                for c in result.get("components", [])
-            ] if graded else []  # fmt: skip
+            status["components"] = (
+                [
+                    {k: c.get(k) for k in ("name", "score", "max_score", "status", "diagnosis")}
+                    for c in result.get("components", [])
+                ]
+                if graded
+                else []
+            )
         return status
 
     def accept_upload(user: dict, slug, upload) -> tuple[int, dict]:
@@ -321,15 +331,21 @@ def create_app(config: PortalConfig) -> Starlette:
             return page(request, "signin.html", user, error=None)
         form = await form_checked(request)
         if not hasattr(form, "get"):
-            return page(request, "signin.html", None, 400,
-                        error="The form expired: please sign in again.")  # fmt: skip
+            return page(
+                request, "signin.html", None, 400, error="The form expired: please sign in again."
+            )
         login = str(form.get("login", ""))[:100].strip()
         address = request.client.host if request.client else "unknown"
         keys = (f"address:{address}", f"login:{login}")
         wait = limiter.retry_after(*keys)
         if wait > 0:
-            response = page(request, "signin.html", None, 429,
-                            error=f"Too many failed sign-ins: wait {math.ceil(wait)} seconds and try again.")  # fmt: skip
+            response = page(
+                request,
+                "signin.html",
+                None,
+                429,
+                error=f"Too many failed sign-ins: wait {math.ceil(wait)} seconds and try again.",
+            )
             response.headers["Retry-After"] = str(math.ceil(wait))
             return response
         found = await run_in_threadpool(store.user_by_login, login)
@@ -340,8 +356,7 @@ def create_app(config: PortalConfig) -> Starlette:
         )
         if not ok:
             limiter.fail(*keys)
-            return page(request, "signin.html", None, 401,
-                        error="Wrong login or password.")  # fmt: skip
+            return page(request, "signin.html", None, 401, error="Wrong login or password.")
         return start_session(request, found)
 
     def start_session(request: Request, user: dict):
@@ -353,13 +368,25 @@ def create_app(config: PortalConfig) -> Starlette:
         token = request.path_params["token"]
         address = request.client.host if request.client else "unknown"
         if limiter.retry_after(f"address:{address}") > 0:
-            return page(request, "message.html", None, 429, title="Too many attempts",
-                        message="Too many failed sign-ins: wait a few minutes.")  # fmt: skip
+            return page(
+                request,
+                "message.html",
+                None,
+                429,
+                title="Too many attempts",
+                message="Too many failed sign-ins: wait a few minutes.",
+            )
         user = await run_in_threadpool(store.user_for_token, token, "signin")
         if user is None:
             limiter.fail(f"address:{address}")
-            return page(request, "message.html", None, 404, title="Link not valid",
-                        message="This sign-in link was already used or has expired: ask your instructor for a new one.")  # fmt: skip
+            return page(
+                request,
+                "message.html",
+                None,
+                404,
+                title="Link not valid",
+                message="This sign-in link was already used or has expired: ask your instructor for a new one.",
+            )
         request.session.clear()
         request.session.update(uid=user["id"], since=time.time())
         request.session["flash"] = "Signed in. Choose a password so you can sign in again."
@@ -380,8 +407,13 @@ def create_app(config: PortalConfig) -> Starlette:
         try:
             hashed = await run_in_threadpool(security.hash_password, password)
         except ValueError:
-            return page(request, "account.html", user, 400,
-                        error="Choose a password of at least 8 characters.")  # fmt: skip
+            return page(
+                request,
+                "account.html",
+                user,
+                400,
+                error="Choose a password of at least 8 characters.",
+            )
         await run_in_threadpool(store.set_password_hash, user["id"], hashed)
         return redirect("/", "Password saved.", request)
 
@@ -403,8 +435,14 @@ def create_app(config: PortalConfig) -> Starlette:
                 a = store.assignment(slug)
                 done = [s for s in mine if s["slug"] == slug and s["status"] == "graded"]
                 best = max((s["score"] for s in done), default=None)
-                listed.append(dict(a, best=best, max_score=done[0]["max_score"] if done else None,
-                                   count=sum(s["slug"] == slug for s in mine)))  # fmt: skip
+                listed.append(
+                    dict(
+                        a,
+                        best=best,
+                        max_score=done[0]["max_score"] if done else None,
+                        count=sum(s["slug"] == slug for s in mine),
+                    )
+                )
             return listed
 
         return page(request, "assignments.html", user, assignments=await run_in_threadpool(rows))
@@ -415,11 +453,23 @@ def create_app(config: PortalConfig) -> Starlette:
             return redirect("/signin")
         form = await form_checked(request)
         if form == "too large":
-            return page(request, "message.html", user, 413, title="File too large",
-                        message=f"Notebooks over {security.MAX_UPLOAD_BYTES // 2**20} MB are refused.")  # fmt: skip
+            return page(
+                request,
+                "message.html",
+                user,
+                413,
+                title="File too large",
+                message=f"Notebooks over {security.MAX_UPLOAD_BYTES // 2**20} MB are refused.",
+            )
         if form is None:
-            return page(request, "message.html", user, 400, title="Form expired",
-                        message="The form expired: reload the page and upload again.")  # fmt: skip
+            return page(
+                request,
+                "message.html",
+                user,
+                400,
+                title="Form expired",
+                message="The form expired: reload the page and upload again.",
+            )
         try:
             code, body = await run_in_threadpool(
                 accept_upload, user, form.get("assignment"), form.get("file")
@@ -437,8 +487,13 @@ def create_app(config: PortalConfig) -> Starlette:
         row = await run_in_threadpool(own_submission, user, request.path_params["id"])
         if row is None:
             return not_found(request, user)
-        return page(request, "submission.html", user, s=public_status(row, detailed=True),
-                    owner=row["login"])  # fmt: skip
+        return page(
+            request,
+            "submission.html",
+            user,
+            s=public_status(row, detailed=True),
+            owner=row["login"],
+        )
 
     async def submission_status(request: Request):
         user = await run_in_threadpool(signed_in, request)
@@ -518,8 +573,9 @@ def create_app(config: PortalConfig) -> Starlette:
         pick = "last" if request.query_params.get("pick") == "last" else "best"
         class_report = await run_in_threadpool(reports.class_report, store, slugs, pick)
         settings = await run_in_threadpool(lambda: [store.assignment(s) for s in slugs])
-        return page(request, "instructor.html", user, report=class_report, pick=pick,
-                    assignments=settings)  # fmt: skip
+        return page(
+            request, "instructor.html", user, report=class_report, pick=pick, assignments=settings
+        )
 
     async def grades_csv(request: Request):
         from autograder.portal import reports
@@ -538,10 +594,12 @@ def create_app(config: PortalConfig) -> Starlette:
                     student["login"],
                     student["name"],
                     student["email"],
-                    *("" if (c := student["cells"].get(s)) is None else f"{c['score']:g}"
-                      for s in slugs),
+                    *(
+                        "" if (c := student["cells"].get(s)) is None else f"{c['score']:g}"
+                        for s in slugs
+                    ),
                 ]
-            )  # fmt: skip
+            )
         return Response(
             buffer.getvalue(),
             media_type="text/csv",
@@ -563,7 +621,9 @@ def create_app(config: PortalConfig) -> Starlette:
         action = request.path_params["action"]
         if action == "regrade":
             count = await run_in_threadpool(store.requeue, slug)
-            return redirect("/instructor", f"{count} submissions of {slug} queued for regrading.", request)  # fmt: skip
+            return redirect(
+                "/instructor", f"{count} submissions of {slug} queued for regrading.", request
+            )
         if action == "gradebook":
             pick = "last" if form.get("pick") == "last" else "best"
             try:
@@ -572,7 +632,11 @@ def create_app(config: PortalConfig) -> Starlette:
                 )
             except ValueError as error:
                 return redirect("/instructor", str(error), request)
-            return redirect("/instructor", f"{written} grades of {slug} written to nbgrader's gradebook.", request)  # fmt: skip
+            return redirect(
+                "/instructor",
+                f"{written} grades of {slug} written to nbgrader's gradebook.",
+                request,
+            )
         if action == "policy":
             try:
                 values = reports.policy_from_form(form)
