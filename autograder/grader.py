@@ -574,7 +574,7 @@ def grade_notebook(
         # ``workers`` sandboxes at a time, but every component's references start at once:
         # a component whose references wait for the kernels to load (Numba's start, about
         # half a second) does not hold back the sandboxes of the next ones
-        with ThreadPoolExecutor(max_workers=len(indices)) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, len(indices))) as pool:
             result["components"] = list(pool.map(grade, indices))
     else:
         result["components"] = [grade(index) for index in indices]
