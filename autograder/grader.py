@@ -24,62 +24,18 @@ import numpy as np
 from autograder import checks
 from autograder._runner import changed_argument, decode_output, hold_arguments, name_argument
 from autograder.checks import Case, Component, call
-from autograder.course import COURSE_DIR, nbgrader_meta, source_path
+from autograder.course import (
+    COURSE_DIR,
+    InvalidSubmission,
+    nbgrader_meta,
+    read_notebook,
+    source_path,
+)
 from autograder.library import earlier, library_files
 from autograder.sandbox import ChildResult, bwrap_path, cleanup, run_cases
 
-MAX_NOTEBOOK_BYTES = 20 * 2**20
 MAGIC = re.compile(r"^\s*[%!]", re.MULTILINE)
 PRECISION = 1e-9  # the largest error of a float64 result, relative to max(1, max |expected|)
-
-
-class InvalidSubmission(Exception):
-    """The file is not a notebook this grader can read."""
-
-
-def read_notebook(path: Path) -> dict:
-    """The notebook at ``path`` as plain JSON, each cell's ``source`` joined into one string.
-
-    A plain JSON read plus the checks grading relies on (nbformat 4, a list of cells, each an
-    object with a ``cell_type``; sources text): nbformat's schema validation costs about a
-    second of imports and adds nothing the grader uses. Raises ``InvalidSubmission`` saying
-    what is wrong.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InvalidSubmission(f"{path} is not a file")
-    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        raise InvalidSubmission(
-            f"the file is {path.stat().st_size / 2**20:.0f} MB; notebooks over 20 MB are refused"
-        )
-    try:
-        nb = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise InvalidSubmission(
-            f"the file is not a readable Jupyter notebook ({type(error).__name__}: {str(error)[:200]})"
-        ) from None
-    if not isinstance(nb, dict):
-        raise InvalidSubmission("the file is not a readable Jupyter notebook (not a JSON object)")
-    if nb.get("nbformat") != 4:
-        raise InvalidSubmission(
-            "the file is not a readable Jupyter notebook (nbformat "
-            f"{str(nb.get('nbformat'))[:20]}; version 4 is expected: save it from Jupyter again)"
-        )
-    cells = nb.get("cells")
-    if not isinstance(cells, list):
-        raise InvalidSubmission("the notebook has no list of cells")
-    for index, cell in enumerate(cells):
-        if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str):
-            raise InvalidSubmission(f"cell {index} of the notebook is not a notebook cell")
-        source = cell.get("source", "")
-        if isinstance(source, list) and all(isinstance(line, str) for line in source):
-            cell["source"] = "".join(source)  # nbformat's multi-line form
-        elif not isinstance(source, str):
-            raise InvalidSubmission(f"cell {index}'s source is not text")
-        metadata = cell.get("metadata", {})
-        if not isinstance(metadata, dict) or not isinstance(metadata.get("nbgrader", {}), dict):
-            raise InvalidSubmission(f"cell {index}'s metadata is not a JSON object")
-    return nb
 
 
 def _without_magics(source: str) -> str:

@@ -17,7 +17,6 @@ and ``on_path``.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import py_compile
 import shutil
@@ -31,6 +30,7 @@ from autograder.course import (
     COURSE_DIR,
     SLUGS,
     nbgrader_meta,
+    read_notebook,
     source_path,
     strip_region_markers,
 )
@@ -61,13 +61,8 @@ def reference_module(slug: str, course_dir: Path = COURSE_DIR) -> str:
 
 @lru_cache(maxsize=64)
 def _reference_module(path: str, mtime_ns: int, slug: str) -> str:
-    # A plain JSON read: the source is the course's own notebook, and nbformat's validation
-    # costs seconds of imports in every `autograder grade`.
-    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
-    for cell in cells:
-        cell["source"] = (
-            "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        )
+    # read as the grader reads it: nbformat's validation costs seconds in every grade
+    cells = read_notebook(Path(path))["cells"]
     code = [c for c in cells if c["cell_type"] == "code" and not nbgrader_meta(c).get("grade")]
     given = next((c for c in code if not nbgrader_meta(c).get("solution")), None)
     solutions = [c for c in code if nbgrader_meta(c).get("solution")]

@@ -11,7 +11,7 @@ from collections import defaultdict, deque
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from autograder.grader import MAX_NOTEBOOK_BYTES
+from autograder.course import MAX_NOTEBOOK_BYTES
 
 MAX_UPLOAD_BYTES = MAX_NOTEBOOK_BYTES  # the grader refuses larger notebooks anyway
 _hasher = PasswordHasher()
