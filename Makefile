@@ -22,14 +22,11 @@ help:
 	@echo "make mutation [SLUG=...] - mutants of the reference solutions graded: autograder/MUTATION.md"
 	@echo "make clean   - remove the virtual environment and caches"
 
-# Re-installs when pyproject.toml changes. pip's notes about this machine's local package
-# folders are filtered out; its exit status still counts (pipefail).
-$(INSTALLED): pyproject.toml
-	@echo "python packages: installing into $(VENV)/ (a few minutes the first time)"
-	@test -x $(PY) || python3 -m venv $(VENV)
-	@start=$$(date +%s); $(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,portal]' 2>&1 \
-		| { grep -v "is ignored: it is neither a file nor a directory" || true; } && \
-		echo "python packages: installed in $$(( $$(date +%s) - start )) s"
+# Re-installs when pyproject.toml changes: tools/install.py (uv, from pip's package sources;
+# pip when uv cannot be had).
+$(INSTALLED): pyproject.toml tools/install.py
+	@echo "python packages: installing into $(VENV)/"
+	@python3 tools/install.py
 	@touch $@
 
 install: $(INSTALLED)
