@@ -124,8 +124,11 @@ clean:
 WITHOUT_KERNEL_NOTICE := 2>&1 | { grep --line-buffered -v "Kernel is running over TCP without encryption" || true; }
 
 # The book: pinned browser assets from npm, then Jupyter Book 1 with notebook execution.
-# Warnings are errors (-W), reported all at once (--keep-going). Built again only when what
-# it is made from changed: its sources, the library its pages run, the exercises it links.
+# Warnings are errors (-W), reported all at once (--keep-going). Pages are executed in four
+# processes (-j 4): Sphinx hands each a run of consecutive pages, and the long chapters sit
+# together, so two processes left one core idle half the time (on 2 cores: one 146 s, two
+# 121 s, four 98 s). Built again only when what it is made from changed: its sources, the
+# library its pages run, the exercises it links.
 BOOK_STAMP := book/_build/.html-built
 BOOK_INPUTS := $(wildcard book/*.md book/*.py book/*.yml book/*.js book/*.bib book/*.json \
 	book/*.png solutions/*.py autograder/*.py autograder/checks/*.py exercises/source/*/*.ipynb \
@@ -140,7 +143,7 @@ $(BOOK_STAMP): $(BOOK_INPUTS) $(INSTALLED)
 	@echo "book: executing and building every page (sphinx-build -W)"
 	@rm -f $@
 	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sphinx-build -b html book book/_build/html \
-		-W --keep-going -n -q $(WITHOUT_KERNEL_NOTICE)
+		-W --keep-going -n -q -j 4 $(WITHOUT_KERNEL_NOTICE)
 	@touch $@
 
 # A quick preview while writing one chapter: every page is built, only SLUG's is executed,
