@@ -44,12 +44,16 @@ browser: sysdeps install
 
 ASSIGNMENTS := convolution channels dilation separable activations pooling fully-connected backprop architectures training
 
-# Its output is kept in build/course.log too (tests/test_course_output.py reads it).
+# Its output is kept in build/course.log too (tests/test_course_output.py reads it). The
+# system check and the install come first; then two stages run at a time (-j 2): the kernels
+# compile while the student notebooks and the samples are built, the book's assets are
+# installed and copied, and the samples are graded while the book executes.
 course:
 	@mkdir -p build
-	@$(MAKE) --no-print-directory course-stages 2>&1 | tee build/course.log
+	@{ $(MAKE) --no-print-directory sysdeps install browser && \
+		$(MAKE) --no-print-directory -j 2 --output-sync=line course-stages; } 2>&1 | tee build/course.log
 
-course-stages: sysdeps install browser kernels exercises samples grade-samples book
+course-stages: kernels exercises samples grade-samples book
 	@$(PY) -m solutions
 	@echo
 	@echo "The book: book/_build/html/index.html (read it on localhost with: make serve)"
@@ -60,7 +64,7 @@ course-stages: sysdeps install browser kernels exercises samples grade-samples b
 
 # Grades the sample submissions of every assignment with the sandboxed autograder: one line
 # per assignment (results in samples/results/, feedback in samples/feedback/).
-grade-samples: samples
+grade-samples: samples kernels
 	@$(PY) -m autograder.samples --grade
 
 # Numba compiles every kernel once, into its cache, before anything else calls them.
@@ -137,9 +141,18 @@ BOOK_INPUTS := $(wildcard book/*.md book/*.py book/*.yml book/*.js book/*.bib bo
 book: install exercises $(BOOK_STAMP)
 	@echo "The book: book/_build/html/index.html (make serve to read it on localhost)"
 
-$(BOOK_STAMP): $(BOOK_INPUTS) $(INSTALLED)
+# The pinned browser assets (npm) and the book's own scripts, copied into book/_offline:
+# again only when the pins or the scripts change.
+BOOK_ASSETS := book/node_modules/.course-assets-copied
+$(BOOK_ASSETS): book/package.json book/package-lock.json book/copy_assets.py \
+		book/mathjax-hub-shim.js book/a11y-fixes.js
 	@cd book && npm ci --no-audit --no-fund --loglevel=error --silent
 	@$(PY) book/copy_assets.py
+	@touch $@
+
+# The pages call the kernels: they are compiled first (order only: their cache, once
+# written, does not make the book out of date).
+$(BOOK_STAMP): $(BOOK_INPUTS) $(INSTALLED) $(BOOK_ASSETS) | kernels
 	@echo "book: executing and building every page (sphinx-build -W)"
 	@rm -f $@
 	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sphinx-build -b html book book/_build/html \
@@ -148,10 +161,8 @@ $(BOOK_STAMP): $(BOOK_INPUTS) $(INSTALLED)
 
 # A quick preview while writing one chapter: every page is built, only SLUG's is executed,
 # into book/_build/chapter-SLUG/ (warnings are shown, not errors).
-chapter: install
+chapter: install $(BOOK_ASSETS)
 	@test -n "$(SLUG)" || { echo "usage: make chapter SLUG=convolution"; exit 2; }
-	test -f book/_offline/require.js || { cd book && npm ci --no-audit --no-fund --loglevel=error; }
-	test -f book/_offline/require.js || $(PY) book/copy_assets.py
 	BOOK_ONLY=$(SLUG) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sphinx-build -b html book \
 		book/_build/chapter-$(SLUG)/html -d book/_build/chapter-$(SLUG)/doctrees -q -n --keep-going 2>&1 \
 		| { grep -E "$(SLUG)|references|ERROR|Exception" || true; }
