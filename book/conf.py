@@ -94,7 +94,7 @@ if os.environ.get("BOOK_ONLY"):
 
 
 def setup(app):
-    """Pages are read in two processes (-j 2), each printing a line as it finishes one."""
+    """Pages are read in parallel (`make book` runs -j 4); a line as each one is read."""
     import time
 
     # Two extensions do not say whether they are safe for parallel reading (Sphinx would warn
