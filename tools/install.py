@@ -22,10 +22,15 @@ import sys
 import time
 from pathlib import Path
 
+try:  # run as a script (python3 tools/install.py): tools/ is on the path
+    from sysdeps import System
+except ImportError:  # imported as tools.install, by the tests
+    from tools.sysdeps import System
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
-REQUIREMENT = ".[test,portal]"
+REQUIREMENT = f"{ROOT}[test,portal]"
 
 # pip's option -> uv's; for each, the values pip holds (space- or newline-separated).
 PIP_TO_UV = {
@@ -86,16 +91,13 @@ def pip_config(pip: list[str]) -> str:
 
 
 def run(argv: list[str], env: dict[str, str] | None = None) -> bool:
-    """Run quietly; on failure print what it printed, and say so."""
-    done = subprocess.run(
-        argv, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})}
-    )
-    if done.returncode != 0:
+    """Run quietly (``sysdeps.System.run``); on failure print what it printed, and say so."""
+    succeeded, output = System().run(argv, env)
+    if not succeeded:
         # pip notes every configured local folder that lacks a package: noise, not the error.
         noise = "is ignored: it is neither a file nor a directory"
-        lines = (done.stdout + done.stderr).splitlines()
-        print("\n".join(line for line in lines if noise not in line), file=sys.stderr)
-    return done.returncode == 0
+        print("\n".join(line for line in output.splitlines() if noise not in line), file=sys.stderr)
+    return succeeded
 
 
 def install_with_uv(pip: list[str]) -> bool:
