@@ -1,14 +1,27 @@
-"""Runs inside the sandbox: the submission's code, then the requested calls.
+"""Runs inside the sandbox: a small server that forks one child per job; the child runs the
+submission's code, then the requested calls.
 
-This file is copied into the sandbox's job folder and run there with ``python -I -S``; it
-imports nothing from this project (the project is not visible inside). It reads ``job.json``
-and ``cells.json`` (the code cells, run one by one like a notebook), sets its own resource limits before any student code runs, executes the
-code, calls each requested function on inputs loaded with ``allow_pickle=False``, and writes
-each output as plain ``.npy`` files plus ``results.json``. Anything that is not a number, an
-ndarray of numbers, or a tuple/list/dict of those is refused here, so nothing but numbers
-ever reaches the grader, which compares them in its own process. Each call's arguments (all
-but an in-place case's output) are copied before it and compared after it, here where the very
-objects live; a changed one is reported by name (``changed``) and costs the case.
+This file is copied into the sandbox's folder and run there with ``python -I -S``; it imports
+nothing from this project (the project is not visible inside). The server reads
+``session.json`` (the import path), imports numpy and what every job needs once, makes itself
+undumpable (a child can then neither ptrace it nor open its file descriptors) and waits for
+requests, one JSON line each on its standard input: ``{"job": NAME, "timeout": SECONDS}``. For
+each it forks a child, kills the child when its time is up, and answers on its standard output
+with ``{"job", "status": "ok"|"crashed"|"timeout", "code", "seconds"}`` once the child has
+ended. A grader's session sends one submission's components to one server: a fork costs a
+millisecond where a fresh interpreter and numpy cost 0.1-0.15 s, and every child still starts
+from the same state, untouched by any student code.
+
+The child works in ``jobs/NAME``: its standard output and error go to ``stdout.txt`` there
+before anything else runs. It reads ``job.json`` and ``cells.json`` (the code cells, run one
+by one like a notebook), sets its resource limits and a seccomp filter against new processes
+before any student code runs, executes the code, calls each requested function on inputs
+loaded with ``allow_pickle=False``, and writes each output as plain ``.npy`` files plus
+``results.json``. Anything that is not a number, an ndarray of numbers, or a tuple/list/dict
+of those is refused here, so nothing but numbers ever reaches the grader, which compares them
+in its own process. Each call's arguments (all but an in-place case's output) are copied
+before it and compared after it, here where the very objects live; a changed one is reported
+by name (``changed``) and costs the case.
 """
 
 from __future__ import annotations
@@ -16,13 +29,16 @@ from __future__ import annotations
 import io
 import json
 import os
+import select
+import signal
 import sys
+import time
 import traceback
 from dataclasses import dataclass
 
 
 def _tanh(v):
-    import numpy as np  # numpy becomes importable only once main() has set sys.path
+    import numpy as np  # numpy becomes importable only once serve() has set sys.path
 
     return np.tanh(v)
 
@@ -347,12 +363,12 @@ def write_results(results: dict) -> None:
     os.replace("results.tmp", "results.json")
 
 
-def main() -> None:
+def run_job() -> None:
+    """A child's work, in its job folder: limits and filter, the cells, the calls, the results."""
     with open("job.json") as f:
         job = json.load(f)
-    sys.path[:0] = job["sys_path"]
     set_limits(job["limits"])
-    import numpy as np  # before the filter: importing may start (thread) helpers
+    import numpy as np  # already loaded by the server
 
     results_seccomp = forbid_new_processes()
 
@@ -402,5 +418,123 @@ def main() -> None:
     write_results(results)
 
 
+def start_child(name: str) -> int:
+    """Fork the child of job ``name``; in the child, run it and never return."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.chdir(os.path.join("jobs", name))
+        # the server's pipes are its channel to the grader: the child's output goes to a file
+        # before any student code can write to them, and the child keeps no other descriptor
+        out = os.open("stdout.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        nothing = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(nothing, 0)
+        os.dup2(out, 1)
+        os.dup2(out, 2)
+        os.closerange(3, 1024)
+        sys.stdin = open(0, closefd=False)  # noqa: SIM115 - the descriptors live as long as the child
+        sys.stdout = sys.stderr = open(1, "w", closefd=False)  # noqa: SIM115
+        run_job()
+        code = 0
+    except BaseException:  # noqa: BLE001 - whatever happens, the child ends here
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+        finally:
+            os._exit(code)
+
+
+def serve() -> None:
+    """Answer the grader's requests until its end of the pipe closes, then end every child."""
+    with open("session.json") as f:
+        session = json.load(f)
+    sys.path[:0] = session["sys_path"]
+    # loaded once here, before any student code, so every child starts with them
+    import ctypes  # noqa: F401
+    import inspect  # noqa: F401
+    import platform  # noqa: F401
+    import resource  # noqa: F401
+    import struct  # noqa: F401
+
+    import numpy  # noqa: F401
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_dumpable = 4
+    libc.prctl(pr_set_dumpable, 0, 0, 0, 0)
+    wakeup = os.pipe()
+    for end in wakeup:
+        os.set_blocking(end, False)
+    signal.set_wakeup_fd(wakeup[1])
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    children: dict[int, dict] = {}  # pid -> {"job", "start", "deadline", "killed"}
+    pending, closed = b"", False
+    while not closed or children:
+        now = time.monotonic()
+        wait = (
+            None if not children else max(0.0, min(c["deadline"] for c in children.values()) - now)
+        )
+        try:
+            ready, _, _ = select.select([wakeup[0]] + ([] if closed else [0]), [], [], wait)
+        except InterruptedError:
+            ready = []
+        if 0 in ready:
+            data = os.read(0, 65536)
+            closed = not data
+            pending += data
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                request = json.loads(line)
+                pid = start_child(request["job"])
+                start = time.monotonic()
+                children[pid] = {
+                    "job": request["job"],
+                    "start": start,
+                    "deadline": start + float(request["timeout"]),
+                    "killed": False,
+                }
+        if wakeup[0] in ready:
+            try:
+                os.read(wakeup[0], 4096)
+            except BlockingIOError:
+                pass
+        if closed:  # the grader is gone or done: nothing more is waited for
+            for pid, child in children.items():
+                child["killed"] = True
+                _kill(pid)
+        now = time.monotonic()
+        for pid, child in children.items():
+            if not child["killed"] and now >= child["deadline"]:
+                child["killed"] = True
+                _kill(pid)
+        while children:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                break
+            child = children.pop(pid, None)
+            if child is None:
+                continue
+            code = os.waitstatus_to_exitcode(status)
+            answer = {
+                "job": child["job"],
+                "status": "timeout" if child["killed"] else ("ok" if code == 0 else "crashed"),
+                "code": code,
+                "seconds": time.monotonic() - child["start"],
+            }
+            if not closed:
+                os.write(1, (json.dumps(answer) + "\n").encode())
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 if __name__ == "__main__":
-    main()
+    serve()

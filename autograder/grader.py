@@ -32,7 +32,7 @@ from autograder.course import (
     source_path,
 )
 from autograder.library import earlier, library_files
-from autograder.sandbox import ChildResult, bwrap_path, cleanup, run_cases
+from autograder.sandbox import ChildResult, Sandbox, bwrap_path, cleanup
 
 MAGIC = re.compile(r"^\s*[%!]", re.MULTILINE)
 PRECISION = 1e-9  # the largest error of a float64 result, relative to max(1, max |expected|)
@@ -307,16 +307,16 @@ def grade_component(
     component: Component,
     cells: list[dict],
     rng: np.random.Generator,
-    use_bwrap: bool,
+    sandbox: Sandbox,
     timeout: float | None = None,
-    library: dict[str, str | bytes] | None = None,
     sandbox_slots: threading.Semaphore | None = None,
 ) -> dict:
-    """Run one component's cases on the submission's code in a sandbox and score them.
+    """Run one component's cases on the submission's code in a fresh child of the
+    submission's ``sandbox`` (which holds the student library the code may import) and score
+    them.
 
-    ``library``: the files of the student library the code may import (``cnnlib/``).
-    ``sandbox_slots``: held while the sandbox runs, so that several components can compute
-    their references at once while only so many sandboxes run.
+    ``sandbox_slots``: held while the child runs, so that several components can compute
+    their references at once while only so many children run.
     """
     cases = component.cases(rng)
     calls = [
@@ -334,9 +334,7 @@ def grade_component(
     with ThreadPoolExecutor(max_workers=1) as references:
         computing = references.submit(lambda: [component.expected(case) for case in cases])
         with sandbox_slots or nullcontext():
-            child: ChildResult = run_cases(
-                cells, calls, timeout, use_bwrap=use_bwrap, library=library
-            )
+            child: ChildResult = sandbox.run(cells, calls, timeout)
     try:
         expected = computing.result()
         records = child.results.get("cases")
@@ -521,19 +519,23 @@ def grade_notebook(
 
     sandbox_slots = threading.BoundedSemaphore(workers)
 
+    # one sandbox for the submission; each component runs in a fresh child of it
+    sandbox = Sandbox(use_bwrap, library)
+
     def grade(index: int) -> dict:
         rng = np.random.default_rng([seed, index])
         component = components[index]
-        return grade_component(component, cells, rng, use_bwrap, timeout, library, sandbox_slots)
+        return grade_component(component, cells, rng, sandbox, timeout, sandbox_slots)
 
-    if workers > 1:
-        # ``workers`` sandboxes at a time, but every component's references start at once:
-        # a component whose references wait for the kernels to load (Numba's start, about
-        # half a second) does not hold back the sandboxes of the next ones
-        with ThreadPoolExecutor(max_workers=max(1, len(indices))) as pool:
-            result["components"] = list(pool.map(grade, indices))
-    else:
-        result["components"] = [grade(index) for index in indices]
+    with sandbox:
+        if workers > 1:
+            # ``workers`` children at a time, but every component's references start at once:
+            # a component whose references wait for the kernels to load (Numba's start, about
+            # half a second) does not hold back the children of the next ones
+            with ThreadPoolExecutor(max_workers=max(1, len(indices))) as pool:
+                result["components"] = list(pool.map(grade, indices))
+        else:
+            result["components"] = [grade(index) for index in indices]
     result["score"] = float(sum(c["score"] for c in result["components"]))
     result["seconds"] = round(time.perf_counter() - start, 3)
     return result

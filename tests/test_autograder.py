@@ -24,7 +24,7 @@ from autograder.course import (
 )
 from autograder.grader import grade_notebook
 from autograder.samples import planted
-from autograder.sandbox import bwrap_path
+from autograder.sandbox import Sandbox, bwrap_path, cleanup
 
 # what the grader must say about each deliberate mistake (a phrase of the diagnosis; a tuple
 # when one function has several mistakes, in the order they are written)
@@ -293,6 +293,92 @@ if os.fork() == 0:
     time.sleep(3)
     assert not canary.exists(), "a process started by the submission outlived it and wrote outside"
     assert result["status"] == "graded"
+
+
+# --- one sandbox per submission, a fresh child per component ------------------------------------
+
+
+def one_call(sandbox: Sandbox, source: str, timeout: float = 10) -> tuple[str, float | None]:
+    """Run ``source`` (which defines ``probe()``) in a child of ``sandbox``, call ``probe``:
+    the child's status and the number it returned (None when it returned nothing)."""
+    cells = [{"name": "cell", "source": source}]
+    calls = [{"function": "probe", "args": [], "kwargs": {}, "output_arg": None}]
+    child = sandbox.run(cells, calls, timeout)
+    try:
+        cases = child.results.get("cases") or [{}]
+        record = cases[0]
+        value = None
+        if record.get("ok"):
+            value = float(np.load(child.out_dir / record["output"]["file"]))
+        return child.status, value
+    finally:
+        cleanup(child)
+
+
+def test_every_child_starts_from_the_servers_state_not_the_last_childs():
+    source = """
+import numpy
+numpy.seen = getattr(numpy, "seen", 0) + 1  # what a previous child did would show here
+def probe():
+    return float(numpy.seen)
+"""
+    with Sandbox() as sandbox:
+        assert [one_call(sandbox, source) for _ in range(3)] == [("ok", 1.0)] * 3
+
+
+def test_a_child_cannot_write_to_the_servers_channel_or_trace_it():
+    # the server's standard output carries its answers to the grader: a child that could
+    # write there could answer for another job
+    source = """
+import ctypes, os
+def probe():
+    denied = 0.0
+    try:
+        open(f"/proc/{os.getppid()}/fd/1", "w").write('{"job": "job9", "status": "ok"}\\n')
+    except OSError:
+        denied += 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.ptrace(16, os.getppid(), 0, 0) != 0:  # PTRACE_ATTACH
+        denied += 1
+    return denied
+"""
+    with Sandbox() as sandbox:
+        assert one_call(sandbox, source) == ("ok", 2.0)
+
+
+def test_a_child_that_runs_out_of_time_leaves_the_next_one_alone():
+    with Sandbox() as sandbox:
+        start = time.perf_counter()
+        status, _ = one_call(sandbox, "def probe():\n    while True:\n        pass\n", timeout=1)
+        assert status == "timeout"
+        assert time.perf_counter() - start < 4  # the server killed it, on time
+        assert one_call(sandbox, "def probe():\n    return 7.0\n") == ("ok", 7.0)
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGSTOP"])
+def test_a_child_that_kills_or_stops_its_server_costs_its_own_job_only(signal_name):
+    attack = f"""
+import os, signal
+def probe():
+    os.kill(os.getppid(), signal.{signal_name})
+    return 1.0
+"""
+    with Sandbox() as sandbox:
+        start = time.perf_counter()
+        status, _ = one_call(sandbox, attack, timeout=1)
+        # killed: the job ends with the server; stopped: the grader stops waiting after the
+        # job's time and its grace, and kills the sandbox
+        assert status == ("crashed" if signal_name == "SIGKILL" else "timeout")
+        assert time.perf_counter() - start < 1 + Sandbox.GRACE + 3
+        assert one_call(sandbox, "def probe():\n    return 7.0\n") == ("ok", 7.0)
+
+
+def test_a_closed_sandbox_leaves_no_process_and_no_file(tmp_path):
+    with Sandbox() as sandbox:
+        status, _ = one_call(sandbox, "def probe():\n    return 1.0\n")
+        server = sandbox._server
+    assert status == "ok" and server.poll() is not None
+    assert not sandbox.root.exists()
 
 
 def test_huge_output_is_truncated_and_grading_goes_on(course, tmp_path):
