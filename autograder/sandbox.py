@@ -76,8 +76,8 @@ class Sandbox:
     child, and imports numpy once; each ``run`` writes a job folder and asks the server for a
     child, which starts from that clean state (a fork: about a millisecond, where a new
     interpreter and numpy take 0.1-0.15 s of CPU). The server kills a child whose time is up;
-    should the server itself stop answering, or die (a submission may kill it), the session
-    is killed and the next job starts a new one. Several threads may run jobs at once.
+    should the server itself stop answering, or die (a submission may kill it), its processes
+    are killed and the next job starts a new server. Several threads may run jobs at once.
 
     ``library``: {relative path: text or bytes} of the files the code may import (the student
     library ``cnnlib/``), written into the sandbox's ``lib/``, on its import path.
