@@ -2,8 +2,9 @@
 
 ``python -m benchmarks.train`` (part of ``make bench``) trains d2l's LeNet-5 (ReLU, max
 pooling) on scikit-learn's digits in both, float32, 2 threads each, each in its own process,
-and prints the time per epoch and the final test accuracy side by side. No augmentation here,
-so that the data order is the only randomness and both see exactly the same batches.
+and prints the time per epoch (each side's best over two alternating rounds) and the final
+test accuracy side by side. No augmentation here, so that the data order is the only
+randomness and both see exactly the same batches.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import numpy as np
 
 EPOCHS, BATCH, LR, MOMENTUM, DECAY, SEED = 20, 64, 0.01, 0.9, 5e-4, 0
 THREAD_VARS = {"OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2", "MKL_NUM_THREADS": "2"}
+ROUNDS = 2
+TARGET = 1.0  # issue 15: an epoch no slower than PyTorch's
 
 
 def learning_rate(epoch: int) -> float:
@@ -105,26 +108,33 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         weights_path = Path(tmp) / "weights.npz"
         np.savez(weights_path, **initial.params())
-        results = {}
-        for impl in ("torch", "ours"):
-            print(f"training with {impl} ...", flush=True)
-            out = subprocess.run(
-                [sys.executable, "-m", "benchmarks.train", impl, str(weights_path)],
-                env={**os.environ, **THREAD_VARS},
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            results[impl] = json.loads(out.stdout.strip().splitlines()[-1])
-    # the first epoch includes compilation/warm-up: report the median
-    ours, ref = (float(np.median(results[k]["epoch_seconds"])) for k in ("ours", "torch"))
+        # alternate the two over ROUNDS rounds and keep each one's best: these machines drift
+        # by up to 2x within minutes, which a single run of each would put on one side only
+        results: dict[str, list[dict]] = {"torch": [], "ours": []}
+        for round_ in range(1, ROUNDS + 1):
+            for impl in ("torch", "ours"):
+                print(f"round {round_}/{ROUNDS}: training with {impl} ...", flush=True)
+                out = subprocess.run(
+                    [sys.executable, "-m", "benchmarks.train", impl, str(weights_path)],
+                    env={**os.environ, **THREAD_VARS},
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                results[impl].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    # the first epoch includes compilation/warm-up: each run reports its median epoch
+    ours, ref = (
+        min(float(np.median(run["epoch_seconds"])) for run in results[k]) for k in ("ours", "torch")
+    )
+    accuracy = {k: results[k][0]["test_accuracy"] for k in results}
     print(
         f"\nLeNet-5 (ReLU, max pooling) on digits, {EPOCHS} epochs, batch {BATCH}, float32, 2 threads"
     )
     print(f"{'':<10}{'s / epoch':>12}{'test accuracy':>16}")
-    print(f"{'PyTorch':<10}{ref:>12.3f}{results['torch']['test_accuracy']:>16.4f}")
-    print(f"{'ours':<10}{ours:>12.3f}{results['ours']['test_accuracy']:>16.4f}")
-    print(f"epoch time, ours / PyTorch: {ours / ref:.2f}x (target: at most 2x)")
+    print(f"{'PyTorch':<10}{ref:>12.3f}{accuracy['torch']:>16.4f}")
+    print(f"{'ours':<10}{ours:>12.3f}{accuracy['ours']:>16.4f}")
+    verdict = "met" if ours / ref <= TARGET else "not met"
+    print(f"epoch time, ours / PyTorch: {ours / ref:.2f}x (target: at most {TARGET:g}x, {verdict})")
 
 
 if __name__ == "__main__":
