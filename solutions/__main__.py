@@ -31,6 +31,7 @@ def warm_up(progress: bool = False) -> float:
             (S.avg_pool2d, S.avg_pool2d_backward),
         ):
             backward(np.ones_like(pool(x, 2)), x, 2)
+        S.relu_backward(x, x)
         if progress:
             seconds = time.perf_counter() - start
             print(f"  kernels: {np.dtype(dtype).name} ready after {seconds:.0f} s", flush=True)

@@ -2,8 +2,11 @@
 
 Every ``NAME_backward(dout, x, ...)`` returns ``dout * NAME'(x)`` (the chain rule), computed
 from the forward *input* x. Elementwise work is left to numpy's vectorised ufuncs: a Numba
-loop would not be faster here (the exact GELU is the exception: numpy has no erf). All
-functions accept any shape unless stated, and keep the float dtype of their input.
+loop would not be faster there. Two exceptions: the exact GELU (numpy has no erf), and ReLU's
+backward, which every convolutional network runs after each convolution: ``np.where`` on a
+mask of random signs branches per element (1.3 ms on 64x6x28x28 float32, 0.24 ms on the same
+values sorted), where a compiled select loop does not. All functions accept any shape unless
+stated, and keep the float dtype of their input.
 """
 
 from __future__ import annotations
@@ -37,9 +40,21 @@ def relu(x: np.ndarray) -> np.ndarray:
 
 
 def relu_backward(dout: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """dout * [x > 0] (the subgradient at 0 is taken as 0, like PyTorch)."""
+    """dout * [x > 0] (the subgradient at 0 is taken as 0, like PyTorch; where x is NaN the
+    gradient passes, as in PyTorch)."""
     dout, x = _pair(dout, x)
-    return np.where(x > 0, dout, 0).astype(x.dtype)
+    dx = np.empty_like(x)
+    _relu_backward(dout.reshape(-1), x.reshape(-1), dx.reshape(-1))
+    return dx
+
+
+@njit(cache=True)
+def _relu_backward(dout, x, dx):  # pragma: no cover - jitted
+    """dx[i] = 0 if x[i] <= 0 else dout[i], on flat arrays: where x is NaN (so is relu(x))
+    the gradient passes, as in PyTorch's threshold backward."""
+    zero = dx.dtype.type(0)
+    for i in range(x.size):
+        dx[i] = zero if x[i] <= 0 else dout[i]
 
 
 def leaky_relu(x: np.ndarray, alpha: float = 0.01) -> np.ndarray:

@@ -223,3 +223,16 @@ def test_gelu_exact_is_finite_for_extreme_inputs():
     assert out.dtype == dx.dtype == np.float32
     np.testing.assert_allclose(out, [0, 0, 0, 10, 1000], atol=1e-6)
     np.testing.assert_allclose(dx, [0, 0, 0.5, 1, 1], atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_backward_matches_torch_on_non_finite_values(dtype):
+    # the compiled select loop must pass NaN and inf where x > 0 and give 0 elsewhere, as
+    # PyTorch's threshold backward does (a product dout * (x > 0) would turn inf * 0 into NaN)
+    x = np.array([np.nan, 0.0, -0.0, np.inf, -np.inf, 1.0, -1.0, 2.0, -2.0], dtype)
+    dout = np.array([1.0, np.nan, np.inf, np.nan, np.inf, -np.inf, np.nan, np.inf, -1.0], dtype)
+    xt = torch.from_numpy(x).requires_grad_()
+    torch.relu(xt).backward(torch.from_numpy(dout))
+    dx = S.relu_backward(dout.reshape(3, 3), x.reshape(3, 3))
+    assert dx.dtype == dtype and dx.shape == (3, 3)
+    np.testing.assert_array_equal(dx.ravel(), xt.grad.numpy())
