@@ -2,6 +2,8 @@
 
 - ``forward(x)`` computes the output and caches what backward needs;
 - ``backward(dout)`` returns dx and stores every parameter's gradient;
+  ``backward_params(dout)`` stores the same gradients without computing dx, for a network
+  whose input is the data (PyTorch skips that gradient too: the input does not require it);
 - ``params()`` / ``grads()`` return dicts of arrays with the same keys, named like PyTorch's
   ``state_dict`` (``"0.weight"``, ``"layer1.0.conv1.weight"``), so weights load across;
 - ``param_shapes()`` gives the shapes without allocating anything, so
@@ -150,6 +152,15 @@ class Layer:
     def backward(self, dout: np.ndarray) -> np.ndarray:
         return dout
 
+    def backward_params(self, dout: np.ndarray) -> None:
+        """Store every parameter's gradient, as ``backward``, when dx is not needed; dout has
+        the shape of the last forward's output.
+
+        Layers whose dx costs real work (``Conv2d``, ``Sequential``) skip it; the others run
+        ``backward`` and drop dx.
+        """
+        self.backward(dout)
+
     def output_shape(self, input_shape: Shape) -> Shape:
         return tuple(input_shape)
 
@@ -222,8 +233,16 @@ class Conv2d(Layer):
         return conv2d(x, p["weight"], p.get("bias"), **self._hyper())
 
     def backward(self, dout):
+        return self._backward(dout, input_grad=True)
+
+    def backward_params(self, dout):
+        self._backward(dout, input_grad=False)
+
+    def _backward(self, dout, input_grad):
         x = self._saved()
-        dx, dw, db = conv2d_backward(dout, x, self._params["weight"], **self._hyper())
+        dx, dw, db = conv2d_backward(
+            dout, x, self._params["weight"], **self._hyper(), input_grad=input_grad
+        )
         self._grads["weight"] = dw
         if self.bias:
             self._grads["bias"] = db
@@ -292,9 +311,11 @@ class MaskedConv2d(Conv2d):
         self._cache = x
         return conv2d(x, self.full_weight(), self._params["bias"], **self._hyper())
 
-    def backward(self, dout):
+    def _backward(self, dout, input_grad):
         x = self._saved()
-        dx, dw, db = conv2d_backward(dout, x, self.full_weight(), **self._hyper())
+        dx, dw, db = conv2d_backward(
+            dout, x, self.full_weight(), **self._hyper(), input_grad=input_grad
+        )
         self._grads["weight"] = dw[self.connections]
         self._grads["bias"] = db
         return dx
@@ -627,6 +648,12 @@ class Sequential(Layer):
         for _, layer in reversed(self.layers):
             dout = layer.backward(dout)
         return dout
+
+    def backward_params(self, dout):
+        for _, layer in reversed(self.layers[1:]):
+            dout = layer.backward(dout)
+        if self.layers:
+            self.layers[0][1].backward_params(dout)
 
     def output_shape(self, input_shape):
         for _, layer in self.layers:

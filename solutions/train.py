@@ -171,7 +171,7 @@ def train(
                 images = random_shift(images, max_shift, rng)
             logits = model.forward(images)
             loss, dlogits = softmax_cross_entropy(logits, data.y_train[batch])
-            model.backward(dlogits)
+            model.backward_params(dlogits)  # the images need no gradient
             optimizer.step(model.grads())
             losses.append(loss * len(batch))
             correct += int(np.sum(logits.argmax(axis=1) == data.y_train[batch]))

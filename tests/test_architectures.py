@@ -28,7 +28,8 @@ def test_output_shapes_from_the_spec(build, size):
     assert build().output_shape((2, channels, size, size)) == (2, classes)
 
 
-def test_lenet_forward_and_one_step_equal_torch_float64():
+@pytest.mark.parametrize("backward", ["backward", "backward_params"])
+def test_lenet_forward_and_one_step_equal_torch_float64(backward):
     rng = np.random.default_rng(0)
     model = S.lenet5().initialize(seed=1, dtype=np.float64)
     ref = torch_lenet5()
@@ -38,7 +39,9 @@ def test_lenet_forward_and_one_step_equal_torch_float64():
 
     logits = model.forward(x)
     loss, dlogits = S.softmax_cross_entropy(logits, y)
-    model.backward(dlogits)
+    dx = getattr(model, backward)(dlogits)
+    # backward_params stores the gradients without the input's, which the data does not need
+    assert (dx is None) == (backward == "backward_params")
     ref_logits = ref(torch.from_numpy(x))
     ref_loss = nn.functional.cross_entropy(ref_logits, torch.from_numpy(y))
     ref_loss.backward()
@@ -179,6 +182,9 @@ def test_masked_conv_is_a_dense_conv_with_zero_kernels_and_matches_torch():
     dout = rng.standard_normal(ref.shape)
     ref.backward(torch.from_numpy(dout))
     assert_close(layer.backward(dout), xt.grad, np.float64)
+    assert_close(layer.grads()["weight"], wt.grad[torch.from_numpy(mask)], np.float64)
+    layer._grads = {}
+    assert layer.backward_params(dout) is None  # the same weight gradient, without dx
     assert_close(layer.grads()["weight"], wt.grad[torch.from_numpy(mask)], np.float64)
 
 

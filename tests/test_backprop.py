@@ -35,6 +35,11 @@ def test_conv2d_backward_matches_autograd(cfg):
     assert_close(dx, rx, dtype, "dx")
     assert_close(dw, rw, dtype, "dw")
     assert_close(db, rb, dtype, "db")
+    # the first layer's form: the same parameter gradients, no dx
+    no_dx, dw, db = conv2d_backward(dout, x, w, **kwargs, input_grad=False)
+    assert no_dx is None
+    assert_close(dw, rw, dtype, "dw without dx")
+    assert_close(db, rb, dtype, "db without dx")
 
 
 @pytest.mark.parametrize(
