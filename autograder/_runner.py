@@ -7,9 +7,10 @@ nothing from this project (the project is not visible inside). The server reads
 undumpable (a child can then neither ptrace it nor open its file descriptors) and waits for
 requests, one JSON line each on its standard input: ``{"job": NAME, "timeout": SECONDS}``. For
 each it forks a child, kills the child when its time is up, and answers on its standard output
-with ``{"job", "status": "ok"|"crashed"|"timeout", "code"}`` once the child has ended. A grader's session sends one submission's components to one server: a fork costs a
-millisecond where a fresh interpreter and numpy cost 0.1-0.15 s, and every child still starts
-from the same state, untouched by any student code.
+with ``{"job", "status": "ok"|"crashed"|"timeout", "code"}`` once the child has ended. A
+grader's session sends one submission's components to one server: a fork costs a millisecond
+where a fresh interpreter and numpy cost 0.1-0.15 s, and every child still starts from the
+same state, untouched by any student code.
 
 The child works in ``jobs/NAME``: its standard output and error go to ``stdout.txt`` there
 before anything else runs. It reads ``job.json`` and ``cells.json`` (the code cells, run one
