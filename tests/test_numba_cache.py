@@ -9,7 +9,8 @@ import json, numpy as np
 from solutions import _kernels, conv2d, conv2d_backward, max_pool2d
 for dtype in (np.float32, np.float64):
     x = np.ones((2, 3, 8, 8), dtype); w = np.ones((4, 3, 3, 3), dtype)
-    conv2d(x, w, padding=1); conv2d_backward(conv2d(x, w), x, w); max_pool2d(x, 2)
+    conv2d(x, w, padding=1); conv2d_backward(conv2d(x, w), x, w)
+    max_pool2d(x, 2); max_pool2d(x, 3, 2, 1)  # the 2x2 kernel; the general one
     conv2d(x, np.ones((3, 1, 3, 3), dtype), groups=3)  # the 3x3 depthwise kernel
     conv2d(x, np.ones((3, 1, 2, 2), dtype), groups=3)  # the general one
 stats = {name: (sum(f.stats.cache_hits.values()), sum(f.stats.cache_misses.values()))
@@ -27,7 +28,8 @@ def test_second_process_does_not_recompile():
     run_once()  # compiles what is missing and writes the cache
     stats = run_once()
     used = {name: hm for name, hm in stats.items() if sum(hm)}
-    expected = {"im2col", "col2im", "depthwise_forward", "depthwise3x3_forward", "max_pool_forward"}
+    expected = {"im2col", "col2im", "depthwise_forward", "depthwise3x3_forward"}
+    expected |= {"max_pool_forward", "max_pool_forward_2x2"}
     assert expected <= set(used)
     misses = {name: m for name, (_, m) in used.items() if m}
     assert not misses, f"recompiled in a warm process: {misses}"
@@ -39,7 +41,7 @@ def test_importing_solutions_does_not_import_numba_until_a_kernel_runs():
     script = (
         "import sys, numpy as np, solutions\n"
         "before = 'numba' in sys.modules\n"
-        "solutions.max_pool2d(np.ones((2, 3, 8, 8)), 2)\n"
+        "solutions.max_pool2d(np.ones((2, 3, 8, 8)), 3)\n"
         "from solutions import _kernels\n"
         "print(before, 'numba' in sys.modules, _kernels.prange.__module__,"
         " _kernels.max_pool_forward.targetoptions.get('parallel'))\n"

@@ -90,6 +90,26 @@ def test_max_pool_indices_match_torch_and_feed_backward(cfg):
     )
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(2, 3, 8, 8), (3, 2, 9, 7), (1, 1, 2, 2), (64, 6, 28, 28)])
+def test_max_pool_2x2_path_matches_torch_with_ties_and_nans(dtype, shape):
+    # 2x2 windows at stride 2 without padding have a kernel of their own (_kernels); odd
+    # sizes leave a last row/column that no window reads
+    rng = np.random.default_rng(7)
+    x = random(rng, shape, dtype)
+    x[..., ::2, ::3] = 0  # exact ties: the first maximum wins
+    flat = x.reshape(-1)
+    flat[rng.choice(flat.size, max(1, flat.size // 50), replace=False)] = np.nan  # a NaN wins
+    out, indices = max_pool2d(x, 2, return_indices=True)
+    ref, ref_indices = F.max_pool2d(torch.from_numpy(x), 2, return_indices=True)
+    np.testing.assert_array_equal(out, ref.numpy())  # NaN where torch has NaN
+    np.testing.assert_array_equal(indices, ref_indices.numpy())
+    # the general kernel at stride 1 computes the same windows at even positions
+    general, general_indices = max_pool2d(x, 2, 1, return_indices=True)
+    np.testing.assert_array_equal(general[..., ::2, ::2], out)
+    np.testing.assert_array_equal(general_indices[..., ::2, ::2], indices)
+
+
 def test_max_pool_backward_rejects_foreign_indices():
     x = np.zeros((1, 1, 4, 4))
     with pytest.raises(ValueError, match="indices must lie"):
